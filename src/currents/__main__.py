@@ -1,0 +1,3 @@
+from currents.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""The library facade: everything the CLI does, as documented Python calls."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import IO, Any
+
+from currents.config import Config, load_config
+from currents.ingest import IngestReport, Ingestor, Progress
+from currents.model import Rejection
+from currents.store import Store, open_store
+
+
+class Currents:
+    """One store plus the configuration every stage reads.
+
+    `Currents(db)` opens (and migrates) the store; `db` defaults to the
+    `CURRENTS_DB` variable, then `currents.toml`'s `db`, then `./currents.db`.
+    Keyword overrides use the configuration's names (`ingest__max_file_bytes=...`).
+    """
+
+    def __init__(self, db: str | os.PathLike | None = None, config: Config | None = None, **overrides: Any):
+        db_path = os.fspath(db) if db is not None else None
+        if config is None:
+            config = load_config(db=db_path, **overrides)
+        elif db_path is not None:
+            config = replace(config, db=db_path)
+        self.config = config
+        self.store: Store = open_store(self.config.db)
+
+    def ingest(
+        self,
+        paths: Iterable[str | os.PathLike],
+        progress: Progress | None = None,
+        on_rejection: Any = None,
+    ) -> IngestReport:
+        """Read, clean, de-duplicate and store every article in `paths` (files, folders, globs, "-")."""
+        return Ingestor(self.store, self.config).run([os.fspath(p) for p in paths], progress, on_rejection)
+
+    def export(self, what: str = "articles", out: IO[str] | None = None, format: str = "jsonl") -> int:
+        """Write one JSON object per line for each article/event/story; returns how many."""
+        from currents.publish.export import export
+
+        return export(self.store, what, out or sys.stdout, format)
+
+    def build(self, out: str | os.PathLike = "site") -> Path:
+        """Write the static portal into `out` and return its path."""
+        from currents.publish.site import build_site
+
+        return build_site(self.store, Path(out))
+
+    def serve(self, host: str | None = None, port: int | None = None) -> None:
+        """Serve the portal live from the store until interrupted."""
+        from currents.web.app import serve
+
+        serve(self.store, host or self.config.web.host, port or self.config.web.port)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Currents:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open(db: str | os.PathLike | None = None, **overrides: Any) -> Currents:  # noqa: A001
+    """Open the store at `db` (see `Currents`)."""
+    return Currents(db, **overrides)
+
+
+__all__ = ["Currents", "IngestReport", "Rejection", "open"]

@@ -1,0 +1,131 @@
+"""Ingest: read inputs, clean each article, drop duplicates, store the rest.
+
+Articles are committed in batches (and at the end of every input), so a run
+killed half-way keeps everything it had reported as stored, and a re-run
+finds those articles again by URL or content and adds nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from dataclasses import dataclass, field
+
+from currents.config import Config
+from currents.errors import Unreadable
+from currents.model import Article, Copy, Rejection
+from currents.sources import Input, expand, read_input
+from currents.store import Store
+from currents.text import clean_article
+from currents.text.dedup import Fingerprint, fingerprint, similarity
+
+# Called after each input with (input, bytes done so far, total bytes or None).
+Progress = Callable[[Input, int, int | None], None]
+
+
+@dataclass
+class IngestReport:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def summary(self) -> str:
+        return f"{self.accepted} accepted, {self.duplicates} duplicates, {len(self.rejected)} rejected"
+
+
+class Ingestor:
+    """Runs one ingest over a store; reusable for several batches."""
+
+    def __init__(self, store: Store, config: Config) -> None:
+        self.store = store
+        self.config = config
+
+    def run(
+        self,
+        paths: Iterable[str],
+        progress: Progress | None = None,
+        on_rejection: Callable[[Rejection], None] | None = None,
+    ) -> IngestReport:
+        report = IngestReport()
+        inputs, problems = expand(list(paths))
+        for problem in problems:
+            self._reject(report, problem, on_rejection)
+        total = sum(i.size or 0 for i in inputs) if all(i.size is not None for i in inputs) else None
+        done = 0
+        for item in inputs:
+            self._ingest_input(item, report, on_rejection)
+            done += item.size or 0
+            if progress:
+                progress(item, done, total)
+        return report
+
+    def _ingest_input(
+        self, item: Input, report: IngestReport, on_rejection: Callable[[Rejection], None] | None
+    ) -> None:
+        for batch in _batches(read_input(item, self.config.ingest), self.config.ingest.batch_size):
+            stored = IngestReport()
+            with self.store.transaction():
+                for result in batch:
+                    if isinstance(result, Rejection):
+                        self._reject(report, result, on_rejection)
+                    else:
+                        self._add(result, stored, report, on_rejection)
+            # Counted only once committed: the summary never claims what a crash undid.
+            report.accepted += stored.accepted
+            report.duplicates += stored.duplicates
+
+    def _add(
+        self,
+        article: Article,
+        stored: IngestReport,
+        report: IngestReport,
+        on_rejection: Callable[[Rejection], None] | None,
+    ) -> None:
+        try:
+            clean_article(article, self.config.text)
+        except Unreadable as exc:
+            self._reject(report, Rejection(article.file or "-", str(exc), article.url), on_rejection)
+            return
+        print_ = fingerprint(article, self.config.dedup)
+        existing = self._existing(article, print_)
+        if existing:
+            self.store.add_copy(existing, Copy(article.url, article.source, article.file))
+            stored.duplicates += 1
+            return
+        article.id = print_.content_hash[:16]
+        self.store.add_article(article, print_)
+        stored.accepted += 1
+
+    def _existing(self, article: Article, print_: Fingerprint) -> str | None:
+        """The stored article this one duplicates: same URL, same text, or nearly the same text."""
+        if article.url:
+            found = self.store.article_id_for_url(article.url)
+            if found:
+                return found
+        found = self.store.article_id_for_hash(print_.content_hash)
+        if found or print_.signature is None:
+            return found
+        best, best_score = None, self.config.dedup.threshold
+        for candidate, signature in self.store.near_duplicate_candidates(list(print_.bands)):
+            score = similarity(print_.signature, signature)
+            if score >= best_score:
+                best, best_score = candidate, score
+        return best
+
+    @staticmethod
+    def _reject(
+        report: IngestReport, rejection: Rejection, on_rejection: Callable[[Rejection], None] | None
+    ) -> None:
+        report.rejected.append(rejection)
+        if on_rejection:
+            on_rejection(rejection)
+
+
+def _batches(items: Iterable[Article | Rejection], size: int) -> Iterator[list[Article | Rejection]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch

@@ -1,0 +1,1 @@
+"""The summarize stage: event headlines, summaries and source comparison (arrives with issue 5)."""
