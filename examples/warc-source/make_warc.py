@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``news.warc.gz`` from the two HTML pages in ``pages/``.
+"""Build ``corpus/warc/news.warc.gz`` from the two HTML pages in ``pages/``.
 
 The result imitates a small Common Crawl News WARC file: one ``warcinfo``
 record, then for every page a ``request`` record followed by the matching
@@ -13,7 +13,7 @@ are derived from the URL, so rebuilding gives the same records.
 Usage (warcio is only needed to regenerate the file, not to read this corpus)::
 
     python3 -m venv /tmp/warcvenv && /tmp/warcvenv/bin/pip install warcio
-    /tmp/warcvenv/bin/python examples/corpus/warc/make_warc.py
+    /tmp/warcvenv/bin/python examples/warc-source/make_warc.py
 """
 
 import re
@@ -28,7 +28,7 @@ from warcio.warcwriter import WARCWriter
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
-OUT = HERE / "news.warc.gz"
+OUT = HERE.parent / "corpus" / "warc" / "news.warc.gz"
 WARCINFO_DATE = "2024-05-19T09:59:00Z"  # file opened just before the first capture
 
 
