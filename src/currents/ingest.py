@@ -19,8 +19,9 @@ from currents.store import Store
 from currents.text import clean_article
 from currents.text.dedup import Fingerprint, fingerprint, similarity
 
-# Called after each input with (input, bytes done so far, total bytes or None).
-Progress = Callable[[Input, int, int | None], None]
+# Called as work is committed: (stage, done, total or None, detail). Stage "reading" counts
+# bytes of inputs and names the input just stored; stage "understanding" counts articles.
+Progress = Callable[[str, int, int | None, str | None], None]
 
 
 @dataclass
@@ -38,11 +39,17 @@ class IngestReport:
 
 
 class Ingestor:
-    """Runs one ingest over a store; reusable for several batches."""
+    """Runs one ingest over a store; reusable for several batches.
 
-    def __init__(self, store: Store, config: Config) -> None:
+    Articles are stored first (cheap, committed input by input), then
+    understood (spaCy, slow) in chunks. An article stored but not yet
+    understood when a run dies is picked up by the next run.
+    """
+
+    def __init__(self, store: Store, config: Config, understand: bool | None = None) -> None:
         self.store = store
         self.config = config
+        self.understand = config.nlp.enabled if understand is None else understand
 
     def run(
         self,
@@ -60,8 +67,26 @@ class Ingestor:
             self._ingest_input(item, report, on_rejection)
             done += item.size or 0
             if progress:
-                progress(item, done, total)
+                progress("reading", done, total, item.path)
+        if self.understand:
+            self._understand(progress)
         return report
+
+    def _understand(self, progress: Progress | None) -> None:
+        # Imported here: spaCy takes seconds to import, and reading alone does not need it.
+        from currents.text.understand import Understander
+
+        understander = Understander(self.store, self.config.nlp)
+        try:
+            pending = self.store.count_unanalysed()
+            done = 0
+            while analysed := understander.run(limit=understander.chunk_size()):
+                done += analysed
+                if progress:
+                    progress("understanding", done, pending, None)
+            understander.anchor_undated()
+        finally:
+            understander.close()
 
     def _ingest_input(
         self, item: Input, report: IngestReport, on_rejection: Callable[[Rejection], None] | None

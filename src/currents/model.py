@@ -44,6 +44,62 @@ class Entity:
 
 
 @dataclass
+class LocalEntity:
+    """One entity as one article names it: its mentions grouped before store-wide linking.
+
+    `name` is the fullest form the article uses ("Vladimir Putin" for "Putin",
+    "International Criminal Court" for "ICC"); `surfaces` are every form seen.
+    """
+
+    name: str
+    type: str
+    surfaces: list[str] = field(default_factory=list)
+    mentions: int = 0
+    first_offset: int = 0
+    entity_id: str | None = None
+
+
+@dataclass
+class TimeExpression:
+    """A time expression in an article, resolved to a date when the text allows.
+
+    `value` is an ISO date cut to its granularity ("2016-11-16", "2016-11",
+    "2016"); it is None when the expression is relative and there is no
+    reference date to resolve it against (`note` says so).
+    """
+
+    text: str
+    start: int
+    end: int
+    sentence: int
+    value: str | None
+    granularity: str | None
+    relative: bool = False
+    note: str | None = None
+
+
+@dataclass
+class EventDate:
+    """When the article's main happening took place, and how sure we are."""
+
+    value: str
+    granularity: str
+    confidence: float
+    evidence: str
+
+
+@dataclass
+class DatedFact:
+    """A sentence that places a past happening on a date ("Burundi left the court in 2017")."""
+
+    date: str
+    granularity: str
+    sentence: int
+    text: str
+    entities: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Copy:
     """One place an article was seen: every URL, outlet and input file that carried it."""
 
@@ -75,6 +131,11 @@ class Article:
     event_id: str | None = None
     story_id: str | None = None
     sentences: list[Sentence] = field(default_factory=list)
+    entities: list[LocalEntity] = field(default_factory=list)
+    dates: list[TimeExpression] = field(default_factory=list)
+    event_date: EventDate | None = None
+    dated_facts: list[DatedFact] = field(default_factory=list)
+    keyphrases: list[str] = field(default_factory=list)
 
     @property
     def urls(self) -> list[str]:

@@ -7,11 +7,11 @@ methods. Stages never write SQL of their own, they call these.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import date
 
-from currents.model import Article, Copy, Source
+from currents.model import Article, Copy, Entity, Source
 from currents.text.dedup import Fingerprint
 
 
@@ -45,6 +45,44 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def add_copy(self, article_id: str, copy: Copy) -> bool:
         """Record another URL/outlet/file carrying an article; False if already known."""
+
+    @abc.abstractmethod
+    def save_analysis(self, article: Article) -> None:
+        """Replace what the understanding stage found in `article` (sentences, entities, dates...).
+
+        Its `entities` must already carry their canonical `entity_id`.
+        """
+
+    @abc.abstractmethod
+    def count_unanalysed(self) -> int: ...
+
+    @abc.abstractmethod
+    def unanalysed_articles(self, limit: int) -> list[Article]:
+        """Up to `limit` stored articles the understanding stage has not seen, oldest first."""
+
+    @abc.abstractmethod
+    def undated_unresolved_articles(self, limit: int) -> list[Article]:
+        """Analysed articles with no publication date, no event date, and relative dates left unresolved."""
+
+    # -- canonical entities -------------------------------------------------
+    @abc.abstractmethod
+    def entities_for_keys(self, keys: Iterable[str]) -> dict[str, list[Entity]]:
+        """The entities registered under each lookup key (a key may name several)."""
+
+    @abc.abstractmethod
+    def save_entity(self, entity: Entity, keys: Iterable[str]) -> None:
+        """Insert or update a canonical entity and register its lookup keys."""
+
+    @abc.abstractmethod
+    def get_entity(self, entity_id: str) -> Entity | None: ...
+
+    @abc.abstractmethod
+    def co_entities(self, entity_id: str, limit: int = 200) -> set[str]:
+        """Entities mentioned in the same articles as `entity_id` (its context)."""
+
+    @abc.abstractmethod
+    def articles_sharing_entities(self, entity_ids: Iterable[str], limit: int = 20) -> list[tuple[Article, int]]:
+        """Dated articles mentioning the most of `entity_ids`, with how many each shares."""
 
     # -- reads ------------------------------------------------------------
     @abc.abstractmethod

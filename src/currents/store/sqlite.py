@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from currents.model import Article, Copy, Source
+from currents.model import (
+    Article,
+    Copy,
+    DatedFact,
+    Entity,
+    EventDate,
+    LocalEntity,
+    Sentence,
+    Source,
+    TimeExpression,
+)
 from currents.store.base import Store
 from currents.text.dedup import Fingerprint
 from currents.text.names import slugify
@@ -130,7 +140,7 @@ class SQLiteStore(Store):
                     article.file,
                     article.format,
                     article.language,
-                    json.dumps(article.metadata, ensure_ascii=False, default=str),
+                    _json(article.metadata),
                     fingerprint.content_hash,
                     fingerprint.signature,
                 ),
@@ -170,6 +180,127 @@ class SQLiteStore(Store):
             (source_id, name, domain),
         )
         return source_id
+
+    def save_analysis(self, article: Article) -> None:
+        with self.transaction():
+            for table in ("sentences", "article_entities", "time_expressions", "dated_facts"):
+                self._db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article.id,))
+            self._db.executemany(
+                "INSERT INTO sentences (article_id, idx, start, end) VALUES (?,?,?,?)",
+                [(article.id, s.index, s.start, s.end) for s in article.sentences],
+            )
+            self._db.executemany(
+                "INSERT INTO article_entities (article_id, entity_id, name, surfaces, mentions, first_offset)"
+                " VALUES (?,?,?,?,?,?)",
+                [
+                    (article.id, e.entity_id, e.name, _json(e.surfaces), e.mentions, e.first_offset)
+                    for e in article.entities
+                ],
+            )
+            self._db.executemany(
+                "INSERT INTO time_expressions (article_id, start, end, sentence, text, value, granularity,"
+                " relative, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    (article.id, t.start, t.end, t.sentence, t.text, t.value, t.granularity, t.relative, t.note)
+                    for t in article.dates
+                ],
+            )
+            self._db.executemany(
+                "INSERT INTO dated_facts (article_id, date, granularity, sentence, text, entities)"
+                " VALUES (?,?,?,?,?,?)",
+                [(article.id, f.date, f.granularity, f.sentence, f.text, _json(f.entities)) for f in article.dated_facts],
+            )
+            when = article.event_date
+            self._db.execute(
+                "UPDATE articles SET language = ?, keyphrases = ?, metadata = ?, event_date = ?,"
+                " event_date_granularity = ?, event_date_confidence = ?, event_date_evidence = ?, analysed = 1"
+                " WHERE id = ?",
+                (
+                    article.language,
+                    _json(article.keyphrases),
+                    _json(article.metadata),
+                    when.value if when else None,
+                    when.granularity if when else None,
+                    when.confidence if when else None,
+                    when.evidence if when else None,
+                    article.id,
+                ),
+            )
+
+    def count_unanalysed(self) -> int:
+        return self._db.execute("SELECT count(*) FROM articles WHERE analysed = 0").fetchone()[0]
+
+    def unanalysed_articles(self, limit: int) -> list[Article]:
+        rows = self._db.execute(
+            f"{self._SELECT} WHERE a.analysed = 0 ORDER BY a.rowid LIMIT ?", (limit,)
+        ).fetchall()
+        return [self._article(row) for row in rows]
+
+    def undated_unresolved_articles(self, limit: int) -> list[Article]:
+        rows = self._db.execute(
+            f"{self._SELECT} WHERE a.analysed = 1 AND a.published IS NULL AND a.event_date IS NULL"
+            " AND json_extract(a.metadata, '$.reference_date') IS NULL"
+            " AND EXISTS (SELECT 1 FROM time_expressions t WHERE t.article_id = a.id"
+            " AND t.relative AND t.value IS NULL)"
+            " ORDER BY a.rowid DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [self._article(row) for row in rows]
+
+    # -- canonical entities -------------------------------------------------
+    def entities_for_keys(self, keys: Iterable[str]) -> dict[str, list[Entity]]:
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, list[Entity]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT k.key, e.* FROM entity_keys k JOIN entities e ON e.id = k.entity_id"
+                f" WHERE k.key IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                found.setdefault(row["key"], []).append(_entity(row))
+        return found
+
+    def save_entity(self, entity: Entity, keys: Iterable[str]) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO entities (id, name, type, aliases) VALUES (?,?,?,?)"
+                " ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type,"
+                " aliases = excluded.aliases",
+                (entity.id, entity.name, entity.type, _json(entity.aliases)),
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?, ?)",
+                [(key, entity.id) for key in keys],
+            )
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        row = self._db.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        return _entity(row) if row else None
+
+    def co_entities(self, entity_id: str, limit: int = 200) -> set[str]:
+        rows = self._db.execute(
+            "SELECT DISTINCT other.entity_id FROM"
+            " (SELECT article_id FROM article_entities WHERE entity_id = ? LIMIT ?) mine"
+            " JOIN article_entities other ON other.article_id = mine.article_id"
+            " WHERE other.entity_id != ?",
+            (entity_id, limit, entity_id),
+        )
+        return {row[0] for row in rows}
+
+    def articles_sharing_entities(self, entity_ids: Iterable[str], limit: int = 20) -> list[tuple[Article, int]]:
+        ids = list(dict.fromkeys(entity_ids))
+        if not ids:
+            return []
+        rows = self._db.execute(
+            f"SELECT ae.article_id, count(*) AS shared FROM article_entities ae"
+            f" JOIN articles a ON a.id = ae.article_id"
+            f" WHERE ae.entity_id IN ({','.join('?' * len(ids))}) AND a.published IS NOT NULL"
+            f" GROUP BY ae.article_id ORDER BY shared DESC, ae.article_id LIMIT ?",
+            [*ids, limit],
+        ).fetchall()
+        return [(self.get_article(row[0]), row[1]) for row in rows]
 
     # -- reads ------------------------------------------------------------
     _SELECT = (
@@ -233,12 +364,63 @@ class SQLiteStore(Store):
             copies=copies,
             event_id=row["event_id"],
             story_id=row["story_id"],
+            keyphrases=json.loads(row["keyphrases"]),
+            event_date=(
+                EventDate(
+                    row["event_date"],
+                    row["event_date_granularity"],
+                    row["event_date_confidence"],
+                    row["event_date_evidence"],
+                )
+                if row["event_date"]
+                else None
+            ),
+            **self._analysis(row["id"], row["text"]),
         )
+
+    def _analysis(self, article_id: str, text: str) -> dict:
+        """Sentences, entities, dates and facts of one article, as the model's lists."""
+        query = self._db.execute
+        return {
+            "sentences": [
+                Sentence(r["idx"], r["start"], r["end"], text[r["start"] : r["end"]])
+                for r in query("SELECT * FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,))
+            ],
+            "entities": [
+                LocalEntity(r["name"], r["type"], json.loads(r["surfaces"]), r["mentions"], r["first_offset"], r["entity_id"])
+                for r in query(
+                    "SELECT ae.*, e.type FROM article_entities ae JOIN entities e ON e.id = ae.entity_id"
+                    " WHERE ae.article_id = ? ORDER BY ae.first_offset",
+                    (article_id,),
+                )
+            ],
+            "dates": [
+                TimeExpression(r["text"], r["start"], r["end"], r["sentence"], r["value"], r["granularity"], bool(r["relative"]), r["note"])
+                for r in query("SELECT * FROM time_expressions WHERE article_id = ? ORDER BY start", (article_id,))
+            ],
+            "dated_facts": [
+                DatedFact(r["date"], r["granularity"], r["sentence"], r["text"], json.loads(r["entities"]))
+                for r in query("SELECT * FROM dated_facts WHERE article_id = ? ORDER BY sentence, date", (article_id,))
+            ],
+        }
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _entity(row: sqlite3.Row) -> Entity:
+    return Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"]))
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (our migrations hold no semicolons in strings)."""
-    return [s.strip() for s in sql.split(";") if s.strip()]
+    """Split a migration into statements: comment lines dropped, then split on semicolons.
+
+    Our migrations hold no semicolons inside string literals; executescript()
+    would be simpler but commits on its own, outside the migration's transaction.
+    """
+    code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in code.split(";") if s.strip()]
 
 
 def _domain(url: str | None) -> str | None:

@@ -1,0 +1,228 @@
+"""The understanding stage: what each stored article says, and about whom and when.
+
+For every article not yet analysed, spaCy (tagger, senter, NER) runs in a
+pool of worker processes; each worker also does all per-article extraction
+(sentences, entities grouped within the article, time expressions, event date,
+dated facts, keyphrases), so both cores do the Python work too and only small
+records travel back. The main process then links entities to canonical ones
+across the store (that needs the store, so it cannot run in a worker), borrows
+a reference date for undated articles from related dated ones, and saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import islice
+
+from currents.config import NlpConfig
+from currents.model import Article, DatedFact, EventDate, LocalEntity, Sentence, TimeExpression
+from currents.store import Store
+from currents.text import facts, timex
+from currents.text.entities import entities_by_sentence, local_entities
+from currents.text.keyphrases import keyphrases
+from currents.text.language import detect_language
+from currents.text.linking import EntityLinker
+from currents.text.nlp import load_pipeline
+
+ENGLISH = "en"
+# A borrowed reference date must come from an article sharing at least this many canonical entities.
+MIN_SHARED_ENTITIES_FOR_REFERENCE = 3
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to analyse one article (small and picklable)."""
+
+    article_id: str
+    title: str
+    text: str
+    published: date | None
+
+
+@dataclass
+class Analysis:
+    """What a worker found in one article."""
+
+    article_id: str
+    language: str | None
+    sentences: list[Sentence] = field(default_factory=list)
+    entities: list[LocalEntity] = field(default_factory=list)
+    dates: list[TimeExpression] = field(default_factory=list)
+    event_date: EventDate | None = None
+    dated_facts: list[DatedFact] = field(default_factory=list)
+    keyphrases: list[str] = field(default_factory=list)
+    notes: dict[str, object] = field(default_factory=dict)
+
+
+def analyse(jobs: list[Job], config: NlpConfig) -> list[Analysis]:
+    """Analyse a batch of articles with one spaCy `pipe` call (runs inside a worker)."""
+    results: dict[str, Analysis] = {}
+    english: list[tuple[Job, str]] = []
+    for job in jobs:
+        # Headline-only articles: the title is all there is to understand.
+        text = job.text or job.title
+        language, confidence = detect_language(text)
+        analysis = Analysis(job.article_id, language)
+        results[job.article_id] = analysis
+        if language not in (ENGLISH, None) and confidence >= config.language_confidence:
+            analysis.notes["nlp_skipped"] = f"language {language!r}: English-only analysis skipped"
+            continue
+        if len(text) > config.max_chars:
+            text = text[: config.max_chars]
+            analysis.notes["nlp_truncated_at"] = config.max_chars
+        english.append((job, text))
+    nlp = load_pipeline(config.model)
+    docs = nlp.pipe((text for _, text in english), batch_size=config.batch_size)
+    for (job, _), doc in zip(english, docs):
+        _fill(results[job.article_id], job, doc)
+    return [results[job.article_id] for job in jobs]
+
+
+def _fill(analysis: Analysis, job: Job, doc) -> None:
+    headline_only = not job.text
+    if not headline_only:
+        analysis.sentences = [
+            Sentence(i, sent.start_char, sent.end_char, sent.text) for i, sent in enumerate(doc.sents)
+        ]
+    analysis.entities = local_entities(doc)
+    analysis.keyphrases = keyphrases(doc)
+    if headline_only:
+        return
+    analysis.dates = timex.time_expressions(doc, job.published)
+    analysis.event_date = facts.event_date(analysis.dates, analysis.sentences, job.published)
+    analysis.dated_facts = facts.dated_facts(
+        analysis.sentences,
+        analysis.dates,
+        entities_by_sentence(doc, analysis.entities),
+        analysis.event_date,
+        job.published,
+    )
+
+
+class Understander:
+    """Analyses unanalysed articles of a store, in parallel when there are enough of them."""
+
+    def __init__(self, store: Store, config: NlpConfig) -> None:
+        self.store = store
+        self.config = config
+        self.linker = EntityLinker(store)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, limit: int | None = None) -> int:
+        """Analyse up to `limit` (default: all) unanalysed articles; returns how many."""
+        done = 0
+        while limit is None or done < limit:
+            chunk = self.store.unanalysed_articles(self.chunk_size())
+            if limit is not None:
+                chunk = chunk[: limit - done]
+            if not chunk:
+                break
+            analyses = self._analyse(chunk)
+            with self.store.transaction():
+                for article, analysis in zip(chunk, analyses):
+                    _apply(article, analysis)
+                    self.linker.link(article)
+                    self.store.save_analysis(article)
+            done += len(chunk)
+        return done
+
+    def anchor_undated(self, limit: int = 500) -> int:
+        """Resolve relative dates of undated articles against a closely related dated article.
+
+        "On Wednesday" in an article that states no publication date means
+        nothing alone; if a dated article shares several canonical entities
+        with it and no year the undated article mentions is later than that
+        article's date, its publication date is a fair reference. The result
+        is marked as borrowed and carries a lower confidence; the article's
+        `published` stays empty.
+        """
+        anchored = 0
+        with self.store.transaction():
+            for article in self.store.undated_unresolved_articles(limit):
+                reference = self._reference_for(article)
+                if reference is None:
+                    continue
+                related, day = reference
+                _resolve_against(article, day, related)
+                self.store.save_analysis(article)
+                anchored += 1
+        return anchored
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def chunk_size(self) -> int:
+        """Articles analysed (and committed) together: enough to keep every worker busy."""
+        return self.config.batch_size * max(1, self.config.processes) * 4
+
+    def _analyse(self, articles: list[Article]) -> list[Analysis]:
+        jobs = [
+            Job(a.id, a.title, a.text, a.published.date() if a.published else None) for a in articles
+        ]
+        if self.config.processes <= 1 or len(jobs) < self.config.min_articles_per_process * 2:
+            return analyse(jobs, self.config)
+        pool = self._ensure_pool()
+        batches = list(_batches(jobs, self.config.batch_size))
+        return [result for batch in pool.map(analyse, batches, [self.config] * len(batches)) for result in batch]
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn, not fork: the parent holds SQLite connections and threads (progress bar).
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self.config.processes, mp_context=context)
+        return self._pool
+
+    def _reference_for(self, article: Article) -> tuple[str, date] | None:
+        ids = [e.entity_id for e in article.entities if e.entity_id]
+        latest_year = max((int(d.value[:4]) for d in article.dates if d.value and not d.relative), default=None)
+        for related, shared in self.store.articles_sharing_entities(ids):
+            if shared < MIN_SHARED_ENTITIES_FOR_REFERENCE or related.id == article.id or related.published is None:
+                continue
+            day = related.published.date()
+            if latest_year is not None and latest_year > day.year:
+                continue
+            return related.id, day
+        return None
+
+
+def _apply(article: Article, analysis: Analysis) -> None:
+    article.language = analysis.language
+    article.sentences = analysis.sentences
+    article.entities = analysis.entities
+    article.dates = analysis.dates
+    article.event_date = analysis.event_date
+    article.dated_facts = analysis.dated_facts
+    article.keyphrases = analysis.keyphrases
+    article.metadata.update(analysis.notes)
+
+
+def _resolve_against(article: Article, reference: date, related_id: str) -> None:
+    note = f"resolved against the publication date of related article {related_id}"
+    resolved = []
+    for expression in article.dates:
+        if expression.value is None and expression.relative:
+            result = timex.resolve(expression.text, reference)
+            if result is not None:
+                expression = replace(expression, value=result.value, granularity=result.granularity, note=note)
+        resolved.append(expression)
+    article.dates = resolved
+    when = facts.event_date(article.dates, article.sentences, None)
+    if when is not None:
+        article.event_date = replace(
+            when,
+            confidence=round(when.confidence * 0.7, 3),
+            evidence=f"{when.evidence}; reference date borrowed from article {related_id}",
+        )
+    article.metadata["reference_date"] = {"date": reference.isoformat(), "from_article": related_id}
+
+
+def _batches(items: list[Job], size: int) -> Iterator[list[Job]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
