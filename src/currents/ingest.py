@@ -7,12 +7,12 @@ finds those articles again by URL or content and adds nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from currents.config import Config
 from currents.errors import Unreadable
+from currents.iterate import batched
 from currents.model import Article, Copy, Rejection
 from currents.sources import Input, expand, read_input
 from currents.store import Store
@@ -91,7 +91,7 @@ class Ingestor:
     def _ingest_input(
         self, item: Input, report: IngestReport, on_rejection: Callable[[Rejection], None] | None
     ) -> None:
-        for batch in _batches(read_input(item, self.config.ingest), self.config.ingest.batch_size):
+        for batch in batched(read_input(item, self.config.ingest), self.config.ingest.batch_size):
             stored = IngestReport()
             with self.store.transaction():
                 for result in batch:
@@ -148,9 +148,3 @@ class Ingestor:
         report.rejected.append(rejection)
         if on_rejection:
             on_rejection(rejection)
-
-
-def _batches(items: Iterable[Article | Rejection], size: int) -> Iterator[list[Article | Rejection]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import IO, Any
 
 from currents.model import Article
@@ -30,6 +31,24 @@ def article_record(article: Article) -> dict[str, Any]:
         "metadata": article.metadata,
         "event_id": article.event_id,
         "story_id": article.story_id,
+        "sentences": [asdict(s) for s in article.sentences],
+        "entities": [
+            {"id": e.entity_id, "name": e.name, "type": e.type, "surface_forms": e.surfaces, "mentions": e.mentions}
+            for e in article.entities
+        ],
+        "dates": [asdict(d) for d in article.dates],
+        "event_date": (
+            {
+                "date": article.event_date.value,
+                "granularity": article.event_date.granularity,
+                "confidence": article.event_date.confidence,
+                "evidence": article.event_date.evidence,
+            }
+            if article.event_date
+            else None
+        ),
+        "dated_facts": [asdict(f) for f in article.dated_facts],
+        "keyphrases": article.keyphrases,
     }
 
 

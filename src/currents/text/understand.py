@@ -12,13 +12,12 @@ a reference date for undated articles from related dated ones, and saves.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from itertools import islice
 
 from currents.config import NlpConfig
+from currents.iterate import batched
 from currents.model import Article, DatedFact, EventDate, LocalEntity, Sentence, TimeExpression
 from currents.store import Store
 from currents.text import facts, timex
@@ -168,7 +167,7 @@ class Understander:
         if self.config.processes <= 1 or len(jobs) < self.config.min_articles_per_process * 2:
             return analyse(jobs, self.config)
         pool = self._ensure_pool()
-        batches = list(_batches(jobs, self.config.batch_size))
+        batches = list(batched(jobs, self.config.batch_size))
         return [result for batch in pool.map(analyse, batches, [self.config] * len(batches)) for result in batch]
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
@@ -220,9 +219,3 @@ def _resolve_against(article: Article, reference: date, related_id: str) -> None
             evidence=f"{when.evidence}; reference date borrowed from article {related_id}",
         )
     article.metadata["reference_date"] = {"date": reference.isoformat(), "from_article": related_id}
-
-
-def _batches(items: list[Job], size: int) -> Iterator[list[Job]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch

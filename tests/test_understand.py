@@ -1,0 +1,163 @@
+"""What the understanding stage gives every article, pinned on the seeds and on hostile input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import currents
+from conftest import write_article
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory):
+    from conftest import SEEDS
+
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed corpus not found at {SEEDS} (CI checks it out beside the project)")
+    app = currents.open(tmp_path_factory.mktemp("seeds") / "seeds.db", nlp__enabled=True)
+    report = app.ingest(sorted(SEEDS.glob("*.txt")))
+    assert report.accepted == 5
+    yield app
+    app.close()
+
+
+def seed(app, prefix: str):
+    (article,) = [a for a in app.store.iter_articles() if a.file and a.file.rsplit("/", 1)[-1].startswith(prefix)]
+    return article
+
+
+def entity_named(article, name):
+    matches = [e for e in article.entities if e.name == name]
+    assert matches, f"{name!r} not among {[e.name for e in article.entities]}"
+    return matches[0]
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003"])
+def test_seed_event_date_is_the_day_russia_announced(seed_store, prefix):
+    article = seed(seed_store, prefix)
+    assert article.event_date is not None
+    assert (article.event_date.value, article.event_date.granularity) == ("2016-11-16", "day")
+
+
+def test_on_wednesday_in_a_thursday_article_is_the_day_before(seed_store):
+    article = seed(seed_store, "001")
+    wednesday = [d for d in article.dates if d.text.lower().endswith("wednesday")]
+    assert wednesday and all(d.value == "2016-11-16" for d in wednesday)
+
+
+def test_undated_article_gets_no_invented_date(seed_store):
+    article = seed(seed_store, "004")
+    assert article.published is None
+    assert article.event_date is None
+    monday = [d for d in article.dates if "monday" in d.text.lower()]
+    assert monday and all(d.value is None and d.note for d in monday)
+
+
+def test_putin_forms_are_one_canonical_person(seed_store):
+    ids = set()
+    for prefix in ("000", "001", "002", "004"):
+        ids.add(entity_named(seed(seed_store, prefix), "Vladimir Putin").entity_id)
+    assert len(ids) == 1
+    surfaces = set()
+    for prefix in ("000", "001"):
+        surfaces |= set(entity_named(seed(seed_store, prefix), "Vladimir Putin").surfaces)
+    assert {"Vladimir Putin", "Putin"} <= {s.replace("Russian President ", "") for s in surfaces}
+
+
+def test_icc_is_the_international_criminal_court_everywhere(seed_store):
+    ids = {entity_named(seed(seed_store, p), "International Criminal Court").entity_id for p in ("000", "001", "002", "004")}
+    assert len(ids) == 1
+    court = seed_store.store.get_entity(ids.pop())
+    assert "ICC" in court.aliases
+
+
+def test_nationality_and_possessive_map_to_the_country(seed_store):
+    russia = entity_named(seed(seed_store, "001"), "Russia")
+    assert russia.type == "GPE"
+    assert {"Russian", "Russia's"} & set(russia.surfaces)
+
+
+def test_background_withdrawals_are_dated_facts(seed_store):
+    facts = {(f.date, f.granularity): f for f in seed(seed_store, "004").dated_facts}
+    assert "Burundi" in facts[("2017", "year")].text
+    assert "Philippines" in facts[("2019", "year")].text
+    rome = {f.date for f in seed(seed_store, "000").dated_facts}
+    assert {"2000", "2002"} <= rome
+
+
+def test_sentences_locate_text_in_the_body(seed_store):
+    article = seed(seed_store, "002")
+    assert len(article.sentences) > 10
+    for sentence in article.sentences:
+        assert article.text[sentence.start : sentence.end] == sentence.text
+
+
+def test_export_carries_the_understanding_fields(seed_store, capsys):
+    seed_store.export("articles")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    for line in lines:
+        for key in ("sentences", "entities", "dates", "event_date", "dated_facts", "keyphrases"):
+            assert key in line
+    assert all(line["keyphrases"] for line in lines)
+
+
+def test_same_surname_in_unrelated_stories_is_not_merged(tmp_path):
+    write_article(
+        tmp_path, "music.txt", "Singer Anna Lindqvist releases a new album",
+        "Swedish singer Anna Lindqvist released her fourth album on Friday in Stockholm. "
+        "Lindqvist recorded the songs at a studio owned by the label Nordljus Records. "
+        "Critics in Stockholm praised the album, and Lindqvist will tour Sweden in the spring.",
+    )
+    write_article(
+        tmp_path, "chess.txt", "Chess player Erik Lindqvist wins the Tromso open",
+        "Norwegian chess player Erik Lindqvist won the Tromso open tournament on Sunday. "
+        "Lindqvist beat the top seed from India in the final round after a long endgame. "
+        "The Norwegian Chess Federation said Lindqvist would play at the Olympiad in Budapest.",
+    )
+    with currents.open(tmp_path / "t.db", nlp__enabled=True) as app:
+        app.ingest([tmp_path / "music.txt", tmp_path / "chess.txt"])
+        people = {e.name: e.entity_id for a in app.store.iter_articles() for e in a.entities if e.type == "PERSON"}
+    assert people["Anna Lindqvist"] != people["Erik Lindqvist"]
+
+
+def test_foreign_language_article_is_stored_and_marked(tmp_path):
+    write_article(
+        tmp_path, "fr.txt", "Le conseil municipal vote le budget",
+        "Le conseil municipal de la ville a voté mardi soir le budget de l'année prochaine. "
+        "Les élus de l'opposition ont critiqué la hausse des impôts locaux et la baisse des subventions. "
+        "Le maire a défendu un budget prudent, selon lui nécessaire après deux années difficiles.",
+    )
+    with currents.open(tmp_path / "t.db", nlp__enabled=True) as app:
+        report = app.ingest([tmp_path / "fr.txt"])
+        (article,) = app.store.iter_articles()
+    assert report.accepted == 1
+    assert article.language == "fr"
+    assert article.entities == [] and article.dated_facts == []
+    assert "English" in article.metadata["nlp_skipped"]
+
+
+def test_very_long_article_is_capped_and_says_so(tmp_path):
+    body = " ".join(f"The committee met for session number {n} in Lisbon and agreed on point {n}." for n in range(3000))
+    write_article(tmp_path, "long.txt", "A very long report from Lisbon", body)
+    with currents.open(tmp_path / "t.db", nlp__enabled=True, nlp__max_chars=5000) as app:
+        app.ingest([tmp_path / "long.txt"])
+        (article,) = app.store.iter_articles()
+    assert article.metadata["nlp_truncated_at"] == 5000
+    assert article.sentences[-1].end <= 5000
+
+
+def test_tables_and_link_lists_yield_no_entities_or_facts(tmp_path):
+    garbage = "\n".join(
+        f"| {year} | Oslo | Bergen | {year * 3} | https://example.org/{year} |" for year in range(1990, 2010)
+    )
+    write_article(
+        tmp_path, "table.txt", "Results table",
+        "The city of Oslo published its yearly figures on Monday.\n" + garbage,
+    )
+    with currents.open(tmp_path / "t.db", nlp__enabled=True) as app:
+        app.ingest([tmp_path / "table.txt"])
+        (article,) = app.store.iter_articles()
+    assert not any(f.date.startswith(("199", "200")) for f in article.dated_facts)
+    assert all(e.name != "Bergen" for e in article.entities)
