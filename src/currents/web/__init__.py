@@ -1,0 +1,1 @@
+"""The live portal: the publish stage's pages, served from the store as it changes."""
