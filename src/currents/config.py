@@ -34,6 +34,18 @@ class TextConfig:
     # Lines shorter than this (in words) and not ending like a sentence are
     # boilerplate candidates at the edges of a document.
     short_line_words: int = 8
+    # Share of web-interface words at which a line that is not a long sentence is page furniture.
+    interface_word_share: float = 0.3
+    # A line this long is a paragraph even without a final full stop.
+    paragraph_words: int = 25
+    # Minimum stop-word share of prose (news prose runs 0.3-0.5).
+    prose_stopword_density: float = 0.15
+    # No stop words, commas or figures and this share of capitalised words: a menu.
+    menu_capitalised_share: float = 0.8
+    # A longer first line is the lede, not a title.
+    title_max_words: int = 30
+    # Bylines and date lines are looked for this many lines from each end of a text.
+    metadata_edge_lines: int = 4
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""Clean one article's title and body, whatever reader produced it."""
+"""Clean one article's title and body, whatever reader produced it.
+
+Every format's body passes through here, so the steps are safe on text that
+is already clean and give the same result when run twice: decode HTML
+entities, repair encoding damage, normalise spacing, drop boilerplate lines
+and bracketed title tags.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +14,45 @@ import re
 from currents.config import TextConfig
 from currents.errors import Unreadable
 from currents.model import Article
+from currents.text.boilerplate import remove_boilerplate
 from currents.text.decode import repair
+from currents.text.metadata import strip_title_tags
 
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Line separators of other systems and the Unicode ones: each ends a line.
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Other C0/C1 control characters never belong in article text (and make HTML and XML invalid).
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 
 def clean_article(article: Article, config: TextConfig) -> Article:
-    """Repair encoding damage, decode HTML entities and normalise spacing in place.
+    """Clean the title and body in place.
 
     Raises `Unreadable` when nothing is left to store (no title and no text).
     """
-    article.title = _clean_text(article.title).replace("\n", " ")
-    article.text = _clean_text(article.text)
+    article.title = strip_title_tags(" ".join(line for line in _clean_lines(article.title) if line))
+    body = remove_boilerplate(_clean_lines(article.text), config)
+    article.text = _BLANK_LINES.sub("\n\n", "\n".join(body)).strip()
     if not article.title and not article.text:
         raise Unreadable("no text found")
     return article
 
 
-def _clean_text(text: str) -> str:
-    text = repair(html.unescape(text))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+def _clean_lines(text: str) -> list[str]:
+    """Entities decoded, encoding repaired, each line's spacing normalised."""
+    text = _CONTROLS.sub("", _LINE_BREAKS.sub("\n", repair(_unescape(text))))
+    return [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
+
+
+def _unescape(text: str) -> str:
+    """Entities decoded until none is left.
+
+    Feeds escape twice ("&amp;#039;"), and a second clean must change nothing.
+    """
+    while "&" in text:
+        unescaped = html.unescape(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    return text
