@@ -66,6 +66,7 @@ def test_ingest_summary_and_export_fields(tmp_path):
 def test_rejected_input_exits_1_and_keeps_the_rest(tmp_path):
     write_article(tmp_path, "good.txt", "Lindqvist closes its ferry pier", BODY)
     (tmp_path / "empty.txt").write_bytes(b"")
+    # The store sits in the folder being ingested: its own files must not be read as articles.
     db = tmp_path / "news.db"
     result = run("ingest", str(tmp_path), db=db)
     assert result.returncode == 1
@@ -83,7 +84,14 @@ def test_reads_standard_input_and_globs(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     write_article(folder, "a.txt", "Ferry pier closes", BODY)
-    write_article(folder, "b.txt", "Museum reopens in Lindqvist", BODY.replace("ferry pier", "city museum"))
+    write_article(
+        folder,
+        "b.txt",
+        "Museum reopens in Lindqvist",
+        "The city museum of Lindqvist reopened on Saturday after a renovation that lasted three years. "
+        "Visitors queued for an hour to see the restored whaling boats and the new gallery of harbour paintings. "
+        "Entry will be free until the end of the month, the museum director told reporters.",
+    )
     result = run("ingest", str(folder / "*.txt"), db=db)
     assert result.stdout.strip().endswith("1 accepted, 1 duplicates, 0 rejected")
 

@@ -58,7 +58,7 @@ class Ingestor:
         on_rejection: Callable[[Rejection], None] | None = None,
     ) -> IngestReport:
         report = IngestReport()
-        inputs, problems = expand(list(paths))
+        inputs, problems = expand(list(paths), exclude=self.store.own_files())
         for problem in problems:
             self._reject(report, problem, on_rejection)
         total = sum(i.size or 0 for i in inputs) if all(i.size is not None for i in inputs) else None

@@ -43,11 +43,15 @@ class Input:
     size: int | None = None
 
 
-def expand(paths: list[str]) -> tuple[list[Input], list[Rejection]]:
-    """Resolve files, folders (recursively), globs and "-" into inputs, in a stable order."""
+def expand(paths: list[str], exclude: set[str] = frozenset()) -> tuple[list[Input], list[Rejection]]:
+    """Resolve files, folders (recursively), globs and "-" into inputs, in a stable order.
+
+    Files whose real path is in `exclude` (the store's own database files,
+    when a user ingests the folder that holds it) are passed over.
+    """
     inputs: list[Input] = []
     problems: list[Rejection] = []
-    seen: set[str] = set()
+    seen: set[str] = set(exclude)
     for given in paths:
         if given == STDIN:
             inputs.append(Input(STDIN))

@@ -25,6 +25,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
+    def own_files(self) -> set[str]:
+        """Real paths of the files the store itself writes (so ingest never reads them as input)."""
+        return set()
+
     # -- duplicates -------------------------------------------------------
     @abc.abstractmethod
     def article_id_for_url(self, url: str) -> str | None:

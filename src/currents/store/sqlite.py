@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -100,6 +101,10 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self._db.close()
+
+    def own_files(self) -> set[str]:
+        base = os.path.realpath(self.path)
+        return {base, f"{base}-wal", f"{base}-shm", f"{base}-journal"}
 
     # -- duplicates -------------------------------------------------------
     def article_id_for_url(self, url: str) -> str | None:
