@@ -81,7 +81,7 @@ def read_input(item: Input, config: IngestConfig) -> Iterator[Article | Rejectio
     """Read one input into articles; a problem with the whole input becomes one `Rejection`."""
     try:
         data = _load(item, config.max_file_bytes)
-        fmt = detect_format(data, item.path)
+        fmt = "warc" if _is_gzipped_warc(data) else detect_format(data, item.path)
         for result in READERS[fmt](data, item.path):
             if isinstance(result, Article):
                 result.file = None if item.path == STDIN else item.path

@@ -10,6 +10,7 @@ and the cleaning stage removes the remaining boilerplate.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -35,6 +36,8 @@ from currents.text.metadata import (
 
 # Readers receive no configuration: they use the defaults.
 _CONFIG = TextConfig()
+# A stated date line is looked for among this many non-blank lines at the top.
+_HEADER_LINES = 8
 # A breadcrumb's last part is a headline when it has at least this many words ("Home » World" has one).
 _MIN_HEADLINE_WORDS = 4
 # Where a sentence ends: after . ! ? (and closing quotes), before a capital,
@@ -44,7 +47,7 @@ _ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,2}|\b(?:[A-Za-z]\.)+[A-Za-z]?)\.$
 
 
 def read(data: bytes, path: str) -> Iterator[Article | Rejection]:
-    lines = repair(decode_bytes(data)).splitlines()
+    lines = repair(html.unescape(decode_bytes(data))).splitlines()
     found_title = _find_title(lines)
     if found_title is None:
         # No headline line: the file starts with its body (or with metadata lines only).
@@ -72,11 +75,29 @@ def _is_header_furniture(line: str) -> bool:
 
 
 def _find_title(lines: list[str]) -> tuple[int, str] | None:
-    """The first line that is neither page furniture nor a metadata line, and its headline.
+    """The headline line and its text, or None when the file opens with its body.
 
-    None when that line is the body's first paragraph (too long for a
-    headline, or a sentence opening with a dateline).
+    A stated date line ("Tuesday March 12, 2024 1:15 PM, Coastline News")
+    sits right under the headline in scraped pages, so the nearest candidate
+    line above it wins over whatever page furniture precedes it; without one,
+    the first line that is neither furniture nor a metadata line is the title.
     """
+    return _title_above_date_line(lines) or _first_title_line(lines)
+
+
+def _title_above_date_line(lines: list[str]) -> tuple[int, str] | None:
+    header = [i for i, line in enumerate(lines) if line.strip()][:_HEADER_LINES]
+    for position, index in enumerate(header):
+        if position and parse_date_line(lines[index]):
+            above = header[position - 1]
+            line = lines[above]
+            features = line_features(line)
+            if _MIN_HEADLINE_WORDS <= features.words <= _CONFIG.title_max_words and not parse_byline(line):
+                return above, strip_title_tags(line.strip())
+    return None
+
+
+def _first_title_line(lines: list[str]) -> tuple[int, str] | None:
     for index, line in enumerate(lines):
         if not line.strip():
             continue
