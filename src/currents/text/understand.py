@@ -99,6 +99,7 @@ def _fill(analysis: Analysis, job: Job, doc) -> None:
         entities_by_sentence(doc, analysis.entities),
         analysis.event_date,
         job.published,
+        unfit=facts.unfit_sentences(doc, analysis.dates),
     )
 
 
@@ -207,8 +208,10 @@ def _resolve_against(article: Article, reference: date, related_id: str) -> None
     for expression in article.dates:
         if expression.value is None and expression.relative:
             result = timex.resolve(expression.text, reference)
-            if result is not None:
-                expression = replace(expression, value=result.value, granularity=result.granularity, note=note)
+            if result is not None and result.value is not None:
+                expression = replace(
+                    expression, value=result.value, granularity=result.granularity, note=result.note or note
+                )
         resolved.append(expression)
     article.dates = resolved
     when = facts.event_date(article.dates, article.sentences, None)
