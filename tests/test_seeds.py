@@ -94,7 +94,7 @@ def test_002_dateline_and_byline_leave_the_body_for_the_metadata(ingested):
 def test_003_markdown_record_keeps_its_date_and_cited_source(ingested):
     article = seed(ingested, "003")
     assert article.published is not None and article.published.date() == date(2016, 11, 16)
-    assert any("independent.co.uk" in url for url in article.metadata["cited_sources"])
+    assert any("independent.co.uk" in cited["url"] for cited in article.metadata["cited_sources"])
     assert "&#039;" not in article.text
     assert "Russia's" in article.text or "Russia’s" in article.text
 

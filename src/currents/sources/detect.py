@@ -20,11 +20,12 @@ _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
 def detect_format(data: bytes, name: str = "") -> str:
     """One of "warc", "feed", "html", "jsonl", "markdown", "text" (data already gunzipped)."""
     head = data[:_SNIFF].lstrip(b"\xef\xbb\xbf \t\r\n")
+    # WARC records carry binary payloads (images, gzip), so this check comes before the binary one.
+    if head.startswith(b"WARC/"):
+        return "warc"
     if is_binary(head):
         raise Unreadable("binary content, not text")
     lowered = name.lower()
-    if head.startswith(b"WARC/"):
-        return "warc"
     if _FEED_ROOT.search(head[:1024]):
         return "feed"
     if head.startswith(b"{") or (head.startswith(b"[") and lowered.endswith(".json")):

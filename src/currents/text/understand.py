@@ -88,7 +88,7 @@ def _fill(analysis: Analysis, job: Job, doc) -> None:
             Sentence(i, sent.start_char, sent.end_char, sent.text) for i, sent in enumerate(doc.sents)
         ]
     analysis.entities = local_entities(doc)
-    analysis.keyphrases = keyphrases(doc)
+    analysis.keyphrases = keyphrases(doc, title=job.title or None)
     if headline_only:
         return
     analysis.dates = timex.time_expressions(doc, job.published)

@@ -1,0 +1,284 @@
+"""Canonical entities across the store: one id for "Vladimir Putin" in every article.
+
+Each article's entities (text/entities.py) are linked to store-wide `Entity`
+records through lookup keys: the type-prefixed folded name
+("PERSON:vladimir putin", "ORG:international criminal court"), every acronym
+seen for the name ("ORG:icc"), and a person's surname ("PERSON:putin"). A key
+may name several entities; the rules that pick one are:
+
+- a full name links to the entity registered under that exact name;
+- a person's name with a middle name more or less ("George Bush" / "George W.
+  Bush") or a surname-only entity ("Putin") links to it only when the article
+  shares context with it (at least one other canonical entity mentioned in the
+  same articles); a surname-only entity found this way is renamed to the full
+  name. Full names whose first names differ are different people, always;
+- a bare surname ("Putin") links to the person with that surname who shares
+  the most context with the article; with no context, or a tie, it becomes a
+  new surname-only entity, so "Carey" the footballer and "Carey" the reporter
+  are never merged;
+- an acronym alone ("ICC") links to the one entity registered with it, or,
+  when several are, to the one sharing the most context; a long form whose
+  acronym names only an acronym-only entity takes that entity over;
+- anything else links to its only candidate, the candidate sharing the most
+  context, or a new entity.
+
+Ids are slugs of the first name seen (text/names.slugify), suffixed when taken,
+and never change. Entities, keys and context are cached per linker, so a batch
+of articles costs one key query per article plus writes for what changed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from currents.model import Article, Entity, LocalEntity
+from currents.store import Store
+from currents.text.countries import abbreviation, name_key
+from currents.text.entities import MAX_ACRONYM, PERSON, person_name_tokens
+from currents.text.names import slugify
+
+# Surface forms kept on an entity, the most frequent first.
+MAX_ALIASES = 30
+# Surface counts kept per entity while the process runs (the aliases are the top of these).
+MAX_COUNTED_SURFACES = 4 * MAX_ALIASES
+# Canonical entities an article must share with a candidate before an uncertain link is made.
+MIN_SHARED_CONTEXT = 1
+
+
+@dataclass
+class _Link:
+    local: LocalEntity
+    keys: list[str]
+    entity_id: str | None = None
+
+
+class EntityLinker:
+    """Gives every `LocalEntity` of an article its canonical `entity_id`, creating entities as needed.
+
+    The caller saves the article (`store.save_analysis`) after `link`, inside
+    the same transaction; the linker's context cache assumes it does.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._ids_by_key: dict[str, list[str]] = {}
+        self._entities: dict[str, Entity] = {}
+        self._context: dict[str, set[str]] = {}
+        self._pending_context: dict[str, set[str]] = {}
+        self._surface_counts: dict[str, Counter[str]] = {}
+        # Entities created or renamed since they were last written.
+        self._unsaved: set[str] = set()
+
+    def link(self, article: Article) -> None:
+        """Set `entity_id` on each of `article.entities`, merging entities that turn out to be one.
+
+        Two local entities linked to one canonical entity ("ICC" and "International
+        Criminal Court" when the article never tied them) become one record, and
+        the entity names in `article.dated_facts` become canonical names.
+        """
+        links = [_Link(local, _keys(local)) for local in article.entities]
+        self._fetch_keys(key for link in links for key in link.keys)
+        for link in links:
+            if not _is_bare_person(link.local):
+                link.entity_id = self._only_candidate(link)
+        context = {link.entity_id for link in links if link.entity_id}
+        for link in links:
+            if link.entity_id is None:
+                link.entity_id = self._choose(link, context)
+        for link in links:
+            self._record(link)
+        _rename_fact_entities(article, {link.local.name: self._entities[link.entity_id].name for link in links})
+        article.entities = _merge_by_id(links)
+        self._remember_context({link.entity_id for link in links})
+
+    # -- choosing ---------------------------------------------------------------
+
+    def _only_candidate(self, link: _Link) -> str | None:
+        """The entity registered under this exact name, when there is exactly one."""
+        candidates = self._ids_by_key.get(link.keys[0], [])
+        return candidates[0] if len(candidates) == 1 else None
+
+    def _choose(self, link: _Link, context: set[str]) -> str:
+        local = link.local
+        exact = self._ids_by_key.get(link.keys[0], [])
+        if local.type == PERSON:
+            return self._choose_person(local, exact, context)
+        chosen = self._best_by_context(exact, context)
+        if chosen is None and exact:
+            placeholders = [i for i in exact if name_key(self._entities[i].name) == name_key(local.name)]
+            chosen = placeholders[0] if placeholders else None
+        if chosen is None and not exact:
+            chosen = self._acronym_entity_to_adopt(link)
+        return chosen or self._create(local)
+
+    def _choose_person(self, local: LocalEntity, exact: list[str], context: set[str]) -> str:
+        tokens = person_name_tokens(local.name)
+        if len(tokens) == 1:
+            return self._best_by_context(exact, context) or self._create(local)
+        chosen = self._best_by_context(exact, context)
+        if chosen is None and not exact:
+            surname_key = _key(PERSON, tokens[-1])
+            variants = [
+                i
+                for i in self._ids_by_key.get(surname_key, [])
+                if _same_person(person_name_tokens(self._entities[i].name), tokens)
+            ]
+            chosen = self._best_by_context(variants, context)
+            if chosen is not None and len(person_name_tokens(self._entities[chosen].name)) == 1:
+                self._rename(chosen, local.name)
+        return chosen or self._create(local)
+
+    def _acronym_entity_to_adopt(self, link: _Link) -> str | None:
+        """An acronym-only entity ("ICC") this long form ("International Criminal Court (ICC)") should take over."""
+        for key in link.keys[1:]:
+            candidates = self._ids_by_key.get(key, [])
+            if len(candidates) == 1 and _is_acronym_only(self._entities[candidates[0]]):
+                self._rename(candidates[0], link.local.name)
+                return candidates[0]
+        return None
+
+    def _best_by_context(self, candidates: list[str], context: set[str]) -> str | None:
+        """The one candidate sharing the most canonical entities with the article, if it shares enough."""
+        if len(candidates) == 1 and not _needs_context(self._entities[candidates[0]]):
+            return candidates[0]
+        scores = sorted(((len(self._context_of(i) & context), i) for i in candidates), reverse=True)
+        if not scores or scores[0][0] < MIN_SHARED_CONTEXT:
+            return None
+        if len(scores) > 1 and scores[1][0] == scores[0][0]:
+            return None
+        return scores[0][1]
+
+    # -- store and caches ---------------------------------------------------------
+
+    def _fetch_keys(self, keys) -> None:
+        missing = [key for key in dict.fromkeys(keys) if key not in self._ids_by_key]
+        if not missing:
+            return
+        found = self.store.entities_for_keys(missing)
+        for key in missing:
+            entities = found.get(key, [])
+            self._ids_by_key[key] = [entity.id for entity in entities]
+            for entity in entities:
+                self._entities.setdefault(entity.id, entity)
+
+    def _context_of(self, entity_id: str) -> set[str]:
+        if entity_id not in self._context:
+            stored = self.store.co_entities(entity_id)
+            self._context[entity_id] = stored | self._pending_context.pop(entity_id, set())
+        return self._context[entity_id]
+
+    def _remember_context(self, ids: set[str]) -> None:
+        """Count this article in each entity's context without asking the store again."""
+        for entity_id in ids:
+            if entity_id in self._context:
+                self._context[entity_id] |= ids - {entity_id}
+            else:
+                self._pending_context.setdefault(entity_id, set()).update(ids - {entity_id})
+
+    def _create(self, local: LocalEntity) -> str:
+        base = slugify(local.name)
+        entity_id, suffix = base, 2
+        while entity_id in self._entities or self.store.get_entity(entity_id) is not None:
+            entity_id, suffix = f"{base}-{suffix}", suffix + 1
+        self._entities[entity_id] = Entity(entity_id, local.name, local.type, [])
+        self._unsaved.add(entity_id)
+        return entity_id
+
+    def _rename(self, entity_id: str, name: str) -> None:
+        """A surname-only or acronym-only entity takes the full name it turned out to have (its id stays)."""
+        self._entities[entity_id].name = name
+        self._unsaved.add(entity_id)
+
+    def _record(self, link: _Link) -> None:
+        """Register new keys and surfaces of the linked entity; write it if anything changed."""
+        entity = self._entities[link.entity_id]
+        new_keys = [key for key in link.keys if entity.id not in self._ids_by_key.get(key, [])]
+        for key in new_keys:
+            self._ids_by_key.setdefault(key, []).append(entity.id)
+        counts = self._surface_counts.get(entity.id)
+        if counts is None:
+            # Stored aliases are already most frequent first: seed counts that keep that order.
+            counts = Counter({alias: len(entity.aliases) - rank for rank, alias in enumerate(entity.aliases)})
+            self._surface_counts[entity.id] = counts
+        counts.update(link.local.surfaces)
+        if len(counts) > MAX_COUNTED_SURFACES:
+            self._surface_counts[entity.id] = counts = Counter(dict(counts.most_common(MAX_COUNTED_SURFACES // 2)))
+        aliases = [alias for alias, _ in counts.most_common(MAX_ALIASES)]
+        if new_keys or aliases != entity.aliases or entity.id in self._unsaved:
+            entity.aliases = aliases
+            self.store.save_entity(entity, new_keys)
+            self._unsaved.discard(entity.id)
+
+
+def _keys(local: LocalEntity) -> list[str]:
+    """Lookup keys of a local entity: its name first, then its acronyms, then (people) its surname."""
+    if local.type == PERSON:
+        tokens = person_name_tokens(local.name)
+        keys = [_key(PERSON, " ".join(tokens))]
+        if len(tokens) > 1:
+            keys.append(_key(PERSON, tokens[-1]))
+        return keys
+    keys = [_key(local.type, name_key(local.name))]
+    for surface in local.surfaces:
+        short = abbreviation(surface, MAX_ACRONYM)
+        if short:
+            keys.append(_key(local.type, short.lower()))
+    return list(dict.fromkeys(keys))
+
+
+def _key(entity_type: str, folded_name: str) -> str:
+    return f"{entity_type}:{folded_name}"
+
+
+def _is_bare_person(local: LocalEntity) -> bool:
+    return local.type == PERSON and len(person_name_tokens(local.name)) == 1
+
+
+def _is_acronym_only(entity: Entity) -> bool:
+    return entity.type != PERSON and abbreviation(entity.name, MAX_ACRONYM) is not None
+
+
+def _needs_context(entity: Entity) -> bool:
+    """A person is only linked by surname (or name variant) when the article shares context with them."""
+    return entity.type == PERSON
+
+
+def _same_person(known: list[str], seen: list[str]) -> bool:
+    """Whether a stored person's name and an article's full name can be one person.
+
+    A surname-only entity fits any full name with that surname; otherwise both
+    names need the same first and last names, one with a middle name the other
+    lacks ("George Bush" / "George W. Bush"). Different first names never fit.
+    """
+    if known == seen:
+        return True
+    if len(known) == 1:
+        return known[0] == seen[-1]
+    short, full = sorted((known, seen), key=len)
+    if len(short) == len(full) or short[0] != full[0] or short[-1] != full[-1]:
+        return False
+    remaining = iter(full)
+    return all(word in remaining for word in short)
+
+
+def _merge_by_id(links: list[_Link]) -> list[LocalEntity]:
+    merged: dict[str, LocalEntity] = {}
+    for link in links:
+        local = link.local
+        local.entity_id = link.entity_id
+        kept = merged.get(link.entity_id)
+        if kept is None:
+            merged[link.entity_id] = local
+            continue
+        if len(local.name) > len(kept.name):
+            kept.name = local.name
+        kept.surfaces = list(dict.fromkeys(kept.surfaces + local.surfaces))
+        kept.mentions += local.mentions
+        kept.first_offset = min(kept.first_offset, local.first_offset)
+    return sorted(merged.values(), key=lambda local: local.first_offset)
+
+
+def _rename_fact_entities(article: Article, canonical: dict[str, str]) -> None:
+    for fact in article.dated_facts:
+        fact.entities = list(dict.fromkeys(canonical.get(name, name) for name in fact.entities))

