@@ -16,6 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from spacy.tokens import Doc
+
 from currents.config import NlpConfig
 from currents.iterate import batched
 from currents.model import Article, DatedFact, EventDate, LocalEntity, Sentence, TimeExpression
@@ -75,19 +77,23 @@ def analyse(jobs: list[Job], config: NlpConfig) -> list[Analysis]:
             analysis.notes["nlp_truncated_at"] = config.max_chars
         english.append((job, text))
     nlp = load_pipeline(config.model)
-    docs = nlp.pipe((text for _, text in english), batch_size=config.batch_size)
-    for (job, _), doc in zip(english, docs):
-        _fill(results[job.article_id], job, doc)
+    # Headlines name the actors most plainly ("Putin said that Russia would withdraw"), so
+    # each article's title is analysed too, in the same pipe call as the bodies.
+    texts = [t for job, text in english for t in ((job.title, text) if job.text and job.title else (text,))]
+    docs = iter(nlp.pipe(texts, batch_size=config.batch_size))
+    for job, _ in english:
+        title_doc = next(docs) if job.text and job.title else None
+        _fill(results[job.article_id], job, next(docs), title_doc)
     return [results[job.article_id] for job in jobs]
 
 
-def _fill(analysis: Analysis, job: Job, doc) -> None:
+def _fill(analysis: Analysis, job: Job, doc: Doc, title_doc: Doc | None) -> None:
     headline_only = not job.text
     if not headline_only:
         analysis.sentences = [
             Sentence(i, sent.start_char, sent.end_char, sent.text) for i, sent in enumerate(doc.sents)
         ]
-    analysis.entities = local_entities(doc)
+    analysis.entities = _entities_with_title(doc, title_doc)
     analysis.keyphrases = keyphrases(doc, title=job.title or None)
     if headline_only:
         return
@@ -101,6 +107,22 @@ def _fill(analysis: Analysis, job: Job, doc) -> None:
         job.published,
         unfit=facts.unfit_sentences(doc, analysis.dates),
     )
+
+
+def _entities_with_title(body: Doc, title: Doc | None) -> list[LocalEntity]:
+    """The article's entities, grouped over headline and body together.
+
+    Grouping both as one document lets a headline's "Putin" join the body's
+    "Vladimir Putin". Offsets stay those of the body: a headline-only
+    mention counts as at its start.
+    """
+    if title is None:
+        return local_entities(body)
+    shift = len(title.text) + 1  # from_docs puts one space between the two texts
+    entities = local_entities(Doc.from_docs([title, body], ensure_whitespace=True))
+    for entity in entities:
+        entity.first_offset = max(0, entity.first_offset - shift)
+    return entities
 
 
 class Understander:
