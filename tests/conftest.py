@@ -27,6 +27,15 @@ def seeds() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
 
 
+@pytest.fixture(scope="session")
+def nlp():
+    """The configured spaCy pipeline, loaded once for the whole run (it is a project dependency)."""
+    from currents.config import NlpConfig
+    from currents.text.nlp import load_pipeline
+
+    return load_pipeline(NlpConfig().model)
+
+
 def write_article(folder: Path, name: str, title: str, body: str) -> Path:
     """A plain-text article file: title line, blank line, body."""
     path = folder / name

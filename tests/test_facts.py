@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from currents.config import NlpConfig
 from currents.model import Sentence, TimeExpression
 from currents.text.facts import dated_facts, event_date, unfit_sentences
 from currents.text.timex import time_expressions
@@ -15,16 +14,6 @@ from currents.text.timex import time_expressions
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 THURSDAY = date(2016, 11, 17)
 NON_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from currents.text.nlp import load_pipeline
-
-    try:
-        return load_pipeline(NlpConfig().model)
-    except OSError as exc:
-        pytest.skip(f"spaCy model {NlpConfig().model!r} is not installed: {exc}")
 
 
 def names_by_sentence(doc) -> dict[int, list[str]]:

