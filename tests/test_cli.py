@@ -111,9 +111,12 @@ def test_db_from_environment_and_config_file(tmp_path):
     assert "max_file_byte" in result.stderr
 
 
-@pytest.mark.parametrize("what", ["events", "stories"])
-def test_export_of_kinds_not_yet_clustered_is_empty(tmp_path, what):
+def test_export_events_and_stories_after_ingest(tmp_path):
     write_article(tmp_path, "pier.txt", "Lindqvist closes its ferry pier", BODY)
     db = tmp_path / "news.db"
     run("ingest", str(tmp_path / "pier.txt"), db=db)
-    assert export(db, what) == []
+    [article] = export(db, "articles")
+    [event] = export(db, "events")
+    [story] = export(db, "stories")
+    assert event["article_ids"] == [article["id"]] and article["event_id"] == event["id"]
+    assert story["event_ids"] == [event["id"]] and article["story_id"] == story["id"]

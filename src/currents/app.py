@@ -7,12 +7,16 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+from currents.cluster import ClusterReport, ClusterStage
 from currents.config import Config, load_config
 from currents.ingest import IngestReport, Ingestor, Progress
 from currents.model import Rejection
 from currents.store import Store, open_store
+
+if TYPE_CHECKING:
+    from currents.cluster.evaluate import ClusterScores
 
 
 class Currents:
@@ -38,14 +42,20 @@ class Currents:
         progress: Progress | None = None,
         on_rejection: Callable[[Rejection], None] | None = None,
         understand: bool | None = None,
+        cluster: bool | None = None,
     ) -> IngestReport:
         """Read, clean, de-duplicate and store every article in `paths` (files, folders, globs, "-").
 
         Then (unless `understand` is False, or `nlp.enabled` is off when it is None) analyse every article not yet
-        analysed: sentences, canonical entities, dates, event date, facts.
+        analysed: sentences, canonical entities, dates, event date, facts; and (unless `cluster` is False, or
+        `cluster.enabled` is off) group every new article into an event and its event into a story.
         """
         paths = [os.fspath(p) for p in paths]
-        return Ingestor(self.store, self.config, understand).run(paths, progress, on_rejection)
+        return Ingestor(self.store, self.config, understand, cluster).run(paths, progress, on_rejection)
+
+    def cluster(self, progress: Progress | None = None) -> ClusterReport:
+        """Group every analysed article not yet in an event (what ingest does last), on its own."""
+        return ClusterStage(self.store, self.config.cluster).run(progress)
 
     def export(self, what: str = "articles", out: IO[str] | None = None, format: str = "jsonl") -> int:
         """Write one JSON object per line for each article/event/story; returns how many."""
@@ -53,17 +63,27 @@ class Currents:
 
         return export(self.store, what, out or sys.stdout, format)
 
+    def evaluate_clusters(self, gold: str | os.PathLike, level: str = "event") -> ClusterScores:
+        """Score the stored events (or stories) against a gold CSV: B-cubed P/R/F1 and NMI.
+
+        Raises `GoldError` (a ValueError) when the file is missing or has no usable columns.
+        """
+        from currents.cluster.evaluate import evaluate_articles, read_gold
+
+        gold_rows = read_gold(gold, level)
+        return evaluate_articles(list(self.store.iter_articles()), gold_rows, level)
+
     def build(self, out: str | os.PathLike = "site") -> Path:
         """Write the static portal into `out` and return its path."""
         from currents.publish.site import build_site
 
-        return build_site(self.store, Path(out))
+        return build_site(self.store, Path(out), self.config.portal)
 
     def serve(self, host: str | None = None, port: int | None = None) -> None:
         """Serve the portal live from the store until interrupted."""
         from currents.web.app import serve
 
-        serve(self.store, host or self.config.web.host, port or self.config.web.port)
+        serve(self.store, host or self.config.web.host, port or self.config.web.port, self.config.portal)
 
     def close(self) -> None:
         self.store.close()

@@ -71,7 +71,27 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--what", choices=KINDS, required=True)
     export.add_argument("--format", choices=FORMATS, default="jsonl")
     export.set_defaults(run=_export)
+    _add_eval(commands)
     return parser
+
+
+def _add_eval(commands: argparse._SubParsersAction) -> None:
+    from currents.cluster.evaluate import LABEL_RULE, LEVELS
+
+    evaluate = commands.add_parser("eval", help="score the store against gold labels", description="Score the store.")
+    kinds = evaluate.add_subparsers(title="what to score", required=True, metavar="WHAT")
+    clusters = kinds.add_parser(
+        "clusters",
+        help="events or stories against a gold CSV",
+        description="Score the stored events (or stories) against a gold CSV with a `url` or `file` column "
+        f"and a label column: B-cubed precision, recall and F1, cluster counts, and NMI. {LABEL_RULE[0].upper()}"
+        f"{LABEL_RULE[1:]}. Rows are matched by any URL of an article, else by file (exact path, path suffix, "
+        "or basename when unambiguous); unmatched rows are listed, stored articles without a row are ignored.",
+    )
+    clusters.add_argument("--gold", required=True, metavar="FILE.csv", help="gold labels (CSV)")
+    clusters.add_argument("--level", choices=LEVELS, default="event", help="compare events or stories (default: event)")
+    _add_db(clusters)
+    clusters.set_defaults(run=_eval_clusters)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -133,6 +153,20 @@ def _serve(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     with _open(args) as app:
         app.export(args.what, sys.stdout, args.format)
+    return EXIT_OK
+
+
+def _eval_clusters(args: argparse.Namespace) -> int:
+    with _open(args) as app:
+        scores = app.evaluate_clusters(args.gold, args.level)
+    print(f"{scores.level} level, gold labels from column {scores.label_column!r} of {args.gold}")
+    print(f"B-cubed precision  {scores.precision:.3f}")
+    print(f"B-cubed recall     {scores.recall:.3f}")
+    print(f"B-cubed F1         {scores.f1:.3f}")
+    print(f"clusters           {scores.predicted_clusters} predicted, {scores.gold_clusters} gold ({scores.items} articles)")
+    print(f"NMI                {scores.nmi:.3f}")
+    for note in scores.notes():
+        print(note)
     return EXIT_OK
 
 

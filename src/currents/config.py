@@ -76,9 +76,114 @@ class NlpConfig:
 
 
 @dataclass(frozen=True)
+class ClusterConfig:
+    # Group articles into events and stories during ingest.
+    enabled: bool = True
+    # Characters of a body weighed with its title: news puts who, what and where first.
+    lead_chars: int = 1500
+    # Title words count this many times as body words.
+    title_weight: float = 2.0
+    # Words this common (wordfreq Zipf scale; "the" is 7.7, "court" 5.0) carry no topic.
+    common_zipf: float = 5.6
+    # Entities first named within this many characters of the body (or in the title) weigh double.
+    lead_entity_chars: int = 400
+    # Share of the term similarity in an article-event score (the rest: shared canonical entities).
+    event_term_share: float = 0.5
+    # An article joins the most similar event at or above this score, else starts one.
+    event_threshold: float = 0.35
+    # Two happenings more than this many days apart are not one event.
+    event_window_days: int = 3
+    # Score factor against an event that already has an article from the same outlet within the hour.
+    same_outlet_factor: float = 0.8
+    # How many of an article's heaviest terms and entities look up candidate events.
+    lookup_keys: int = 12
+    # How many of the latest events per lookup key are compared (bounds the cost per article).
+    postings_scanned: int = 200
+    # Share of the term similarity in an event-story score.
+    story_term_share: float = 0.6
+    story_threshold: float = 0.13
+    # Terms and entities kept per event and story (what later comparisons read).
+    vector_size: int = 40
+    context_size: int = 8
+    related_limit: int = 5
+    # Related events share at least this many context entities.
+    related_min_shared: int = 2
+    related_candidates: int = 50
+
+
+@dataclass(frozen=True)
+class SummarizeConfig:
+    # Full spaCy pipeline (with parser and lemmatizer) for rewriting headline candidates.
+    model: str = NlpConfig.model
+    # Headline length in words (seed 003's style); this many top-ranked sentences are tried.
+    headline_min_words: int = 12
+    headline_max_words: int = 45
+    headline_candidates: int = 8
+    # Summary size, in sentences and words.
+    summary_min_sentences: int = 2
+    summary_max_sentences: int = 5
+    summary_max_words: int = 100
+    # Sentences outside this length (in words) are not summary or headline material.
+    min_sentence_words: int = 8
+    max_sentence_words: int = 60
+    # MMR: weight of relevance against redundancy; a sentence this similar to a chosen one repeats it.
+    mmr_relevance: float = 0.7
+    redundancy: float = 0.4
+    # Relevance = support from other outlets + lead_weight / (sentence index + 1)
+    #   + entity_weight * share of the event's key entities named - penalties.
+    #   + first_report_weight / (the article's rank in publication order + 1): the first
+    #   reports tell the happening, later ones add follow-ups and analysis.
+    lead_weight: float = 0.3
+    entity_weight: float = 0.3
+    key_entities: int = 5
+    first_report_weight: float = 0.2
+    # The headline comes from the first sentences of the articles (where news states the happening).
+    headline_lead_sentences: int = 2
+    # Penalty per loaded word (framing lexicon) and for a sentence that leans on the one before it.
+    loaded_penalty: float = 0.1
+    dangling_penalty: float = 0.3
+    # A headline whose subject names nobody ("The President", "It") loses this much.
+    unnamed_subject_penalty: float = 0.5
+    # A summary sentence also cites sentences of other articles sharing this share of its words.
+    citation_overlap: float = 0.5
+    # Sentences of different outlets this similar (cosine) report one claim; this close (word
+    # Jaccard) one copies the other and is no independent confirmation.
+    claim_similarity: float = 0.3
+    syndication_similarity: float = 0.9
+    max_claims: int = 20
+    # Two sentences this similar (word Jaccard) once names, figures and dates are left out restate
+    # one thing: only then do different figures, dates or names in them conflict.
+    restatement_similarity: float = 0.5
+    # Quotes of fewer words are scare quotes; quotes sharing this share of words are one quote.
+    quote_min_words: int = 4
+    quote_match: float = 0.6
+    # Framing: a word is loaded at or above this subjectivity and absolute polarity (TextBlob lexicon).
+    loaded_subjectivity: float = 0.5
+    loaded_polarity: float = 0.1
+    loaded_phrases: int = 5
+
+
+@dataclass(frozen=True)
 class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8000
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    # Where the static site will be published: feeds and sitemap.xml need absolute URLs
+    # (the live server uses the address it was reached at instead).
+    base_url: str = "http://127.0.0.1:8000/"
+    # Days of events on the home page; older ones are reached by month.
+    home_days: int = 7
+    # Entries in each Atom feed (newest first).
+    feed_entries: int = 50
+    # Search results per page (HTML), and the JSON API's default and largest page size.
+    search_results: int = 20
+    api_default_limit: int = 20
+    api_max_limit: int = 200
+    # Longest search query accepted, in characters (FTS5 work grows with it).
+    max_query_chars: int = 500
 
 
 @dataclass(frozen=True)
@@ -88,7 +193,10 @@ class Config:
     text: TextConfig = field(default_factory=TextConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
     nlp: NlpConfig = field(default_factory=NlpConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    portal: PortalConfig = field(default_factory=PortalConfig)
 
 
 def load_config(path: str | os.PathLike | None = None, **overrides: Any) -> Config:

@@ -1,18 +1,20 @@
 """Ingest: read inputs, clean each article, drop duplicates, store the rest.
 
-Articles are committed in batches (and at the end of every input), so a run
-killed half-way keeps everything it had reported as stored, and a re-run
-finds those articles again by URL or content and adds nothing twice.
+Articles are committed in batches of `ingest.batch_size`, across inputs (a
+commit per small file would cost more than the file), and an input is
+reported as stored only once all of it is committed. So a run killed
+half-way keeps everything it had reported as stored, and a re-run finds
+those articles again by URL or content and adds nothing twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from currents.cluster import ClusterStage
 from currents.config import Config
 from currents.errors import Unreadable
-from currents.iterate import batched
 from currents.model import Article, Copy, Rejection
 from currents.sources import Input, expand, read_input
 from currents.store import Store
@@ -20,7 +22,7 @@ from currents.text import clean_article
 from currents.text.dedup import Fingerprint, fingerprint, similarity
 
 # Called as work is committed: (stage, done, total or None, detail). Stage "reading" counts
-# bytes of inputs and names the input just stored; stage "understanding" counts articles.
+# bytes of inputs and names the input just stored; stages "understanding" and "clustering" count articles.
 Progress = Callable[[str, int, int | None, str | None], None]
 
 
@@ -46,10 +48,14 @@ class Ingestor:
     understood when a run dies is picked up by the next run.
     """
 
-    def __init__(self, store: Store, config: Config, understand: bool | None = None) -> None:
+    def __init__(
+        self, store: Store, config: Config, understand: bool | None = None, cluster: bool | None = None
+    ) -> None:
         self.store = store
         self.config = config
         self.understand = config.nlp.enabled if understand is None else understand
+        # Clustering reads what understanding stored: without it there is nothing to group on.
+        self.cluster = (config.cluster.enabled if cluster is None else cluster) and self.understand
 
     def run(
         self,
@@ -63,13 +69,14 @@ class Ingestor:
             self._reject(report, problem, on_rejection)
         total = sum(i.size or 0 for i in inputs) if all(i.size is not None for i in inputs) else None
         done = 0
-        for item in inputs:
-            self._ingest_input(item, report, on_rejection)
+        for item in self._ingest_inputs(inputs, report, on_rejection):
             done += item.size or 0
             if progress:
                 progress("reading", done, total, item.path)
         if self.understand:
             self._understand(progress)
+        if self.cluster:
+            ClusterStage(self.store, self.config.cluster).run(progress)
         return report
 
     def _understand(self, progress: Progress | None) -> None:
@@ -88,20 +95,40 @@ class Ingestor:
         finally:
             understander.close()
 
-    def _ingest_input(
-        self, item: Input, report: IngestReport, on_rejection: Callable[[Rejection], None] | None
-    ) -> None:
-        for batch in batched(read_input(item, self.config.ingest), self.config.ingest.batch_size):
+    def _ingest_inputs(
+        self, inputs: list[Input], report: IngestReport, on_rejection: Callable[[Rejection], None] | None
+    ) -> Iterator[Input]:
+        """Store what `inputs` hold, one transaction per batch; yield each input once all of it is committed."""
+        for batch in self._batches(inputs):
             stored = IngestReport()
+            finished = []
             with self.store.transaction():
-                for result in batch:
-                    if isinstance(result, Rejection):
+                for item, result in batch:
+                    if result is None:
+                        finished.append(item)
+                    elif isinstance(result, Rejection):
                         self._reject(report, result, on_rejection)
                     else:
                         self._add(result, stored, report, on_rejection)
             # Counted only once committed: the summary never claims what a crash undid.
             report.accepted += stored.accepted
             report.duplicates += stored.duplicates
+            yield from finished
+
+    def _batches(self, inputs: list[Input]) -> Iterator[list[tuple[Input, Article | Rejection | None]]]:
+        """What the inputs hold, in batches of `ingest.batch_size` articles; None marks the end of an input."""
+        batch: list[tuple[Input, Article | Rejection | None]] = []
+        articles = 0
+        for item in inputs:
+            for result in read_input(item, self.config.ingest):
+                batch.append((item, result))
+                articles += isinstance(result, Article)
+                if articles == self.config.ingest.batch_size:
+                    yield batch
+                    batch, articles = [], 0
+            batch.append((item, None))
+        if batch:
+            yield batch
 
     def _add(
         self,

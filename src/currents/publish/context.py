@@ -3,8 +3,9 @@
 A `Page` says where the page lives (its path in the static site, which is also
 its URL path on the live server), which template draws it, and `data`: plain
 JSON-ready values. The static build and the live server render the same
-templates from these same builders, and later JSON/XML/Markdown twins will
-serialise the same `data`, so no two views of a page can disagree.
+templates from these same builders, and an event's JSON, XML and Markdown
+twins serialise the same `data`, so no two views of a page can disagree.
+`currents.publish.pages` maps every path to its builder.
 
 Every string in `data` comes from untrusted web pages. Templates autoescape it;
 this module's part is to turn links into hrefs only when they are http(s).
@@ -13,13 +14,12 @@ this module's part is to turn links into hrefs only when they are http(s).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
-from currents.model import Article
+from currents.model import Article, Event
 from currents.store import Store
 
 # The URL scheme, shared by the static site (file paths) and the live server
@@ -27,27 +27,49 @@ from currents.store import Store
 # from file:// too; the live server also answers them without "index.html".
 HOME = "index.html"
 SOURCES = "sources/index.html"
+ENTITIES = "entities/index.html"
+STORIES = "stories/index.html"
+SEARCH = "search/index.html"
+# The static site's search index: a script, not JSON, because browsers refuse fetch() from file://.
+SEARCH_INDEX = "search/index.js"
 UNDATED = "undated/index.html"
+FEED = "feed.atom"
+SITEMAP = "sitemap.xml"
 NOT_FOUND = "404.html"
 STATIC = "static"
 STYLESHEET = f"{STATIC}/style.css"
-# Article ids are file names in the static site: nothing that could climb out of articles/.
-_ARTICLE_ID = r"[A-Za-z0-9_-]+"
-_SAFE_ID = re.compile(_ARTICLE_ID)
-_ARTICLE_PATH = re.compile(rf"articles/({_ARTICLE_ID})\.html")
-_DAY_PATH = re.compile(r"(\d{4})/(\d{2})/(\d{2})/index\.html")
+SEARCH_SCRIPT = f"{STATIC}/search.js"
+ICON = f"{STATIC}/favicon.svg"
+# An event page and its machine-readable twins share one stem: events/ID.html, .json, .xml, .md.
+EVENT_FORMATS = ("html", "json", "xml", "md")
+# Ids are file names in the static site: nothing that could climb out of its folder.
+_ID = r"[A-Za-z0-9_-]+"
+_SAFE_ID = re.compile(_ID)
+ARTICLE_PATH = re.compile(rf"articles/({_ID})\.html")
+EVENT_PATH = re.compile(rf"events/({_ID})\.(html|json|xml|md)")
+ENTITY_PATH = re.compile(rf"entities/({_ID})\.(html|atom)")
+STORY_PATH = re.compile(rf"stories/({_ID})\.(html|atom)")
+SOURCE_PATH = re.compile(rf"sources/({_ID})\.html")
+DAY_PATH = re.compile(r"(\d{4})/(\d{2})/(\d{2})/index\.html")
+MONTH_PATH = re.compile(r"(\d{4})/(\d{2})/index\.html")
 # A language tag worth putting in a lang attribute (BCP 47 shape, not validated further).
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _LINKABLE_SCHEMES = ("http", "https")
 _UNTITLED = "(untitled)"
+# Context entities named beside an event in lists (its page names them all).
+CONTEXT_IN_LISTS = 5
 
 
 @dataclass(frozen=True)
 class Page:
-    """One page of the portal: where it lives, how it is drawn, and what it shows."""
+    """One page of the portal: where it lives, how it is drawn, and what it shows.
+
+    `template` names the Jinja template that draws it; None means `data` is
+    published as it is, serialised by the path's suffix (.json or .xml).
+    """
 
     path: str
-    template: str
+    template: str | None
     title: str
     data: dict[str, Any] = field(default_factory=dict)
     status: int = 200
@@ -58,10 +80,34 @@ def day_path(day: date) -> str:
     return f"{day.year:04d}/{day.month:02d}/{day.day:02d}/index.html"
 
 
+def month_path(year: int, month: int) -> str:
+    return f"{year:04d}/{month:02d}/index.html"
+
+
 def article_path(article_id: str) -> str:
-    if not _SAFE_ID.fullmatch(article_id):
-        raise ValueError(f"article id {article_id!r} cannot be used in a page path")
-    return f"articles/{article_id}.html"
+    return _id_path("articles", article_id, "html")
+
+
+def event_path(event_id: str, suffix: str = "html") -> str:
+    return _id_path("events", event_id, suffix)
+
+
+def entity_path(entity_id: str, suffix: str = "html") -> str:
+    return _id_path("entities", entity_id, suffix)
+
+
+def story_path(story_id: str, suffix: str = "html") -> str:
+    return _id_path("stories", story_id, suffix)
+
+
+def source_path(source_id: str) -> str:
+    return _id_path("sources", source_id, "html")
+
+
+def _id_path(folder: str, ident: str, suffix: str) -> str:
+    if not _SAFE_ID.fullmatch(ident):
+        raise ValueError(f"{folder[:-1]} id {ident!r} cannot be used in a page path")
+    return f"{folder}/{ident}.{suffix}"
 
 
 def relative_url(from_page: str, target: str) -> str:
@@ -80,41 +126,63 @@ def page_path(url_path: str) -> str:
     return path + HOME if path == "" or path.endswith("/") else path
 
 
-# -- pages --------------------------------------------------------------------
-def home_page(store: Store) -> Page:
-    days = store.days()
-    dated = sum(count for _day, count in days)
+# -- the days ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Day:
+    """A day with events or articles, and how many of each."""
+
+    day: date
+    events: int
+    articles: int
+
+
+def portal_days(store: Store) -> list[Day]:
+    """Every day with an event or an article published, newest first."""
+    events = dict(store.event_days())
+    articles = dict(store.days())
+    return [Day(day, events.get(day, 0), articles.get(day, 0)) for day in sorted({*events, *articles}, reverse=True)]
+
+
+def home_page(store: Store, home_days: int) -> Page:
+    """The latest `home_days` days with their events, then the archive by month."""
+    days = portal_days(store)
     total = store.count_articles()
+    undated = {"events": len(store.events_on(None)), "articles": total - sum(d.articles for d in days)}
     return Page(
         HOME,
         "home.html",
-        "Publication days",
+        "Current events",
         {
             "article_count": total,
-            "days": [_day_link(day, count) for day, count in days],
-            "undated": {"count": total - dated, "path": UNDATED} if total > dated else None,
+            "event_count": store.count_events(),
+            "latest": [_day_with_events(store, day) for day in days[:home_days]],
+            "months": _months(days),
+            "undated": {**undated, "path": UNDATED} if any(undated.values()) else None,
         },
     )
 
 
-def day_page(store: Store, day: date, days: list[tuple[date, int]]) -> Page | None:
-    """The articles published on `day`; `days` is `store.days()`, for the newer/older links.
+def day_page(store: Store, day: date, days: list[Day]) -> Page | None:
+    """The events and articles of `day`; `days` is `portal_days(store)`, for the newer/older links.
 
-    None when no article was published that day, so unknown days are "not found".
+    None when the day has neither, so unknown days are "not found".
     """
+    events = store.events_on(day)
     articles = store.articles_on(day)
-    if not articles:
+    if not events and not articles:
         return None
-    known = [known_day for known_day, _count in days]
+    known = [d.day for d in days]
     newer = [d for d in known if d > day]
     older = [d for d in known if d < day]
     return Page(
         day_path(day),
         "day.html",
-        _day_label(day),
+        day_label(day),
         {
             "date": day.isoformat(),
-            "label": _day_label(day),
+            "label": day_label(day),
+            "month": _month_link(day.year, day.month),
+            "events": [event_summary(event) for event in events],
             "articles": [_article_summary(article) for article in articles],
             "newer": _day_link(min(newer)) if newer else None,
             "older": _day_link(max(older)) if older else None,
@@ -122,17 +190,42 @@ def day_page(store: Store, day: date, days: list[tuple[date, int]]) -> Page | No
     )
 
 
+def month_page(store: Store, year: int, month: int, days: list[Day]) -> Page | None:
+    """The days of one month with their events; None for a month without any."""
+    in_month = [d for d in days if (d.day.year, d.day.month) == (year, month)]
+    if not in_month:
+        return None
+    months = [(m["year"], m["month"]) for m in _months(days)]
+    newer = [m for m in months if m > (year, month)]
+    older = [m for m in months if m < (year, month)]
+    link = _month_link(year, month)
+    return Page(
+        month_path(year, month),
+        "month.html",
+        link["label"],
+        {
+            **link,
+            "days": [_day_with_events(store, day) for day in in_month],
+            "newer": _month_link(*min(newer)) if newer else None,
+            "older": _month_link(*max(older)) if older else None,
+        },
+    )
+
+
 def undated_page(store: Store) -> Page | None:
+    events = store.events_on(None)
     articles = store.articles_on(None)
-    if not articles:
+    if not events and not articles:
         return None
     return Page(
         UNDATED,
         "day.html",
-        "Undated articles",
+        "Undated",
         {
             "date": None,
-            "label": "Undated articles",
+            "label": "Undated",
+            "month": None,
+            "events": [event_summary(event) for event in events],
             "articles": [_article_summary(article) for article in articles],
             "newer": None,
             "older": None,
@@ -140,6 +233,22 @@ def undated_page(store: Store) -> Page | None:
     )
 
 
+def _day_with_events(store: Store, day: Day) -> dict[str, Any]:
+    events = store.events_on(day.day) if day.events else []
+    return {**_day_link(day.day), "articles": day.articles, "events": [event_summary(e) for e in events]}
+
+
+def _months(days: list[Day]) -> list[dict[str, Any]]:
+    """The months of `days`, newest first, with their event and article counts."""
+    months: dict[tuple[int, int], dict[str, Any]] = {}
+    for d in days:
+        month = months.setdefault((d.day.year, d.day.month), {**_month_link(d.day.year, d.day.month), "events": 0, "articles": 0})
+        month["events"] += d.events
+        month["articles"] += d.articles
+    return list(months.values())
+
+
+# -- articles and outlets -------------------------------------------------------
 def article_page(article: Article) -> Page:
     title = article.title or _UNTITLED
     return Page(
@@ -151,13 +260,14 @@ def article_page(article: Article) -> Page:
             "title": title,
             "source": article.source,
             "author": article.author,
-            "published": _published(article.published),
+            "published": publication(article.published),
             "language": article.language if _LANGUAGE_TAG.fullmatch(article.language or "") else None,
             "paragraphs": paragraphs(article.text),
             "copies": [
                 {"source": copy.source, "url": copy.url, "href": linkable(copy.url)}
                 for copy in article.copies
             ],
+            "event": {"id": article.event_id, "path": event_path(article.event_id)} if article.event_id else None,
         },
     )
 
@@ -167,50 +277,17 @@ def sources_page(store: Store) -> Page:
         SOURCES,
         "sources.html",
         "Sources",
-        {"sources": [{"id": s.id, "name": s.name, "domain": s.domain} for s in store.sources()]},
+        {
+            "sources": [
+                {"id": s.id, "name": s.name, "domain": s.domain, "path": source_path(s.id)} for s in store.sources()
+            ]
+        },
     )
 
 
 def not_found_page(path: str = NOT_FOUND) -> Page:
     """The "not found" page, drawn for `path` so its relative links work wherever it is served."""
     return Page(path, "not_found.html", "Not found", {}, status=404)
-
-
-def site_pages(store: Store) -> Iterator[Page]:
-    """Every page of the static site."""
-    yield home_page(store)
-    yield sources_page(store)
-    yield not_found_page()
-    undated = undated_page(store)
-    if undated:
-        yield undated
-    days = store.days()
-    for day, _count in days:
-        page = day_page(store, day, days)
-        if page:
-            yield page
-    for article in store.iter_articles():
-        yield article_page(article)
-
-
-def resolve(store: Store, path: str) -> Page | None:
-    """The page at site path `path` (see `page_path`), or None when there is none."""
-    if path == HOME:
-        return home_page(store)
-    if path == SOURCES:
-        return sources_page(store)
-    if path == UNDATED:
-        return undated_page(store)
-    if match := _DAY_PATH.fullmatch(path):
-        try:
-            day = date(*(int(part) for part in match.groups()))
-        except ValueError:
-            return None
-        return day_page(store, day, store.days())
-    if match := _ARTICLE_PATH.fullmatch(path):
-        article = store.get_article(match.group(1))
-        return article_page(article) if article else None
-    return None
 
 
 # -- pieces -------------------------------------------------------------------
@@ -236,23 +313,57 @@ def _article_summary(article: Article) -> dict[str, Any]:
         "id": article.id,
         "title": article.title or _UNTITLED,
         "source": article.source,
-        "published": _published(article.published),
+        "published": publication(article.published),
         "path": article_path(article.id),
     }
 
 
-def _day_link(day: date, count: int | None = None) -> dict[str, Any]:
-    link: dict[str, Any] = {"date": day.isoformat(), "label": _day_label(day), "path": day_path(day)}
-    if count is not None:
-        link["count"] = count
-    return link
+def event_summary(event: Event) -> dict[str, Any]:
+    """An event as lists show it: headline, date, how many outlets, its leading context entities."""
+    return {
+        "id": event.id,
+        "headline": event.headline,
+        "date": event_date(event.date, event.granularity),
+        "outlets": len(event.sources),
+        "articles": len(event.article_ids),
+        "context": [entity_link(c.id, c.name) for c in event.context[:CONTEXT_IN_LISTS]],
+        "path": event_path(event.id),
+    }
 
 
-def _day_label(day: date) -> str:
+def entity_link(entity_id: str, name: str) -> dict[str, Any]:
+    return {"id": entity_id, "name": name, "path": entity_path(entity_id)}
+
+
+def event_date(value: str | None, granularity: str | None) -> dict[str, Any] | None:
+    """An ISO date cut to its granularity ("2016", "2016-11", "2016-11-16"), labelled for people.
+
+    Only a full day links to a day page: a month or a year is never shown as a day.
+    """
+    if not value:
+        return None
+    parts = [int(part) for part in value.split("-")]
+    if len(parts) == 3:
+        day = date(*parts)
+        return {"value": value, "granularity": granularity or "day", "label": day_label(day), "day_path": day_path(day)}
+    if len(parts) == 2:
+        return {"value": value, "granularity": "month", "label": f"{date(parts[0], parts[1], 1):%B %Y}", "day_path": None}
+    return {"value": value, "granularity": "year", "label": str(parts[0]), "day_path": None}
+
+
+def _day_link(day: date) -> dict[str, Any]:
+    return {"date": day.isoformat(), "label": day_label(day), "path": day_path(day)}
+
+
+def _month_link(year: int, month: int) -> dict[str, Any]:
+    return {"year": year, "month": month, "label": f"{date(year, month, 1):%B %Y}", "path": month_path(year, month)}
+
+
+def day_label(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def _published(moment: datetime | None) -> dict[str, Any] | None:
+def publication(moment: datetime | None) -> dict[str, Any] | None:
     """The publication moment as shown: its day, and its time only when one was given.
 
     The store cannot tell "published at midnight" from "published that day,
@@ -266,7 +377,7 @@ def _published(moment: datetime | None) -> dict[str, Any] | None:
     return {
         "datetime": moment.isoformat() if has_time else day.isoformat(),
         "date": day.isoformat(),
-        "day_label": _day_label(day),
+        "day_label": day_label(day),
         "time_label": f"{moment:%H:%M}{_offset_label(moment)}" if has_time else None,
         "day_path": day_path(day),
     }

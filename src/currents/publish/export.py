@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import IO, Any
 
-from currents.model import Article
+from currents.model import Article, ContextEntity, Event, Story
 from currents.store import Store
 
 KINDS = ("articles", "events", "stories")
@@ -52,19 +52,67 @@ def article_record(article: Article) -> dict[str, Any]:
     }
 
 
+def event_record(event: Event) -> dict[str, Any]:
+    """The exported (and API) form of an event: its date, members, outlets, context and related events."""
+    return {
+        "id": event.id,
+        "date": event.date,
+        "granularity": event.granularity,
+        "headline": event.headline,
+        "article_ids": event.article_ids,
+        "story_id": event.story_id,
+        "sources": event.sources,
+        "first_published": event.first_published.isoformat() if event.first_published else None,
+        "last_published": event.last_published.isoformat() if event.last_published else None,
+        "context": [_context_record(c) for c in event.context],
+        "keyphrases": event.keyphrases,
+        "related": [
+            {
+                "id": r.event_id,
+                "score": r.score,
+                "headline": r.headline,
+                "date": r.date,
+                "context": [_context_record(c) for c in r.shared],
+            }
+            for r in event.related
+        ],
+    }
+
+
+def story_record(story: Story) -> dict[str, Any]:
+    """The exported (and API) form of a story: its label, its events and the entities they share."""
+    return {
+        "id": story.id,
+        "label": story.label,
+        "event_ids": story.event_ids,
+        "first_date": story.first_date,
+        "last_date": story.last_date,
+        "context": [_context_record(c) for c in story.context],
+        "keyphrases": story.keyphrases,
+    }
+
+
+def _context_record(entity: ContextEntity) -> dict[str, Any]:
+    return {"id": entity.id, "name": entity.name, "type": entity.type, "articles": entity.articles}
+
+
 def export(store: Store, what: str, out: IO[str], format: str = "jsonl") -> int:
     """Write every record of kind `what` to `out`; returns the number written.
 
-    Events and stories come from the clustering stage; until a store holds
-    any, their export is empty rather than invented.
+    Events and stories come from the cluster stage: a store ingested with
+    clustering off exports none rather than invented ones.
     """
     if what not in KINDS:
         raise ValueError(f"cannot export {what!r}: choose one of {', '.join(KINDS)}")
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}: choose one of {', '.join(FORMATS)}")
+    records = {
+        "articles": lambda: map(article_record, store.iter_articles()),
+        "events": lambda: map(event_record, store.iter_events()),
+        "stories": lambda: map(story_record, store.iter_stories()),
+    }[what]()
     count = 0
-    if what == "articles":
-        for article in store.iter_articles():
-            out.write(json.dumps(article_record(article), ensure_ascii=False, default=str) + "\n")
-            count += 1
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        count += 1
     return count

@@ -2,6 +2,8 @@
 
 `render` is the one renderer: `build_site` calls it for every page and the
 live server (`currents.web.app`) calls it per request, so both show the same.
+HTML pages are Jinja templates; an event's JSON and XML twins are its page
+data serialised (`currents.publish.formats`), its Markdown twin a template.
 """
 
 from __future__ import annotations
@@ -14,7 +16,22 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from currents.publish.context import HOME, SOURCES, STATIC, STYLESHEET, Page, relative_url, site_pages
+from currents.config import PortalConfig
+from currents.publish.context import (
+    ENTITIES,
+    FEED,
+    HOME,
+    ICON,
+    SEARCH,
+    SOURCES,
+    STATIC,
+    STORIES,
+    STYLESHEET,
+    Page,
+    relative_url,
+)
+from currents.publish.formats import absolute_url, markdown_text, to_json, to_script, to_xml
+from currents.publish.pages import site_pages
 from currents.store import Store
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -22,40 +39,75 @@ STATIC_DIR = Path(__file__).parent / "static"
 # portal, and never deletes a folder someone pointed --out at by mistake.
 MARKER = ".currents-site"
 MARKER_TEXT = "A portal written by `currents build`; the next build replaces this folder.\n"
+SITE_LINKS = {
+    "home": HOME,
+    "sources": SOURCES,
+    "entities": ENTITIES,
+    "stories": STORIES,
+    "search": SEARCH,
+    "feed": FEED,
+    "stylesheet": STYLESHEET,
+    "icon": ICON,
+}
 
-_ENVIRONMENT = Environment(
-    loader=PackageLoader("currents.publish", "templates"),
-    # Every string shown comes from untrusted web pages: escaping is never optional.
-    autoescape=True,
-    undefined=StrictUndefined,
-    lstrip_blocks=True,
-)
-_ENVIRONMENT.globals["site"] = {"home": HOME, "sources": SOURCES, "stylesheet": STYLESHEET}
+
+def _environment(autoescape: bool, finalize=None) -> Environment:
+    environment = Environment(
+        loader=PackageLoader("currents.publish", "templates"),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        lstrip_blocks=True,
+        trim_blocks=not autoescape,
+        keep_trailing_newline=True,
+        finalize=finalize,
+    )
+    environment.globals["site"] = SITE_LINKS
+    return environment
+
+
+# Every string shown comes from untrusted web pages: escaping is never optional.
+# HTML, Atom and the sitemap are escaped as markup; Markdown by backslashes.
+_MARKUP = _environment(autoescape=True)
+_MARKDOWN = _environment(autoescape=False, finalize=markdown_text)
+_SERIALISERS = {".json": to_json, ".xml": to_xml, ".js": to_script}
 
 
 class SiteError(ValueError):
     """The static site cannot be written where it was asked to go."""
 
 
-def render(page: Page) -> str:
-    """The HTML of `page`; its links are relative to where the page lives."""
-    template = _ENVIRONMENT.get_template(page.template)
-    return template.render(page.data, page=page, url=partial(relative_url, page.path))
+def render(page: Page, base_url: str) -> str:
+    """The text of `page`: its template drawn, or its data serialised by its suffix.
+
+    Links in HTML and Markdown are relative to where the page lives; feeds and
+    the sitemap need absolute ones, made from `base_url` (where the site is served).
+    """
+    if page.template is None:
+        return _SERIALISERS[Path(page.path).suffix](page)
+    environment = _MARKDOWN if page.template.endswith(".md") else _MARKUP
+    template = environment.get_template(page.template)
+    return template.render(
+        page.data,
+        page=page,
+        url=partial(relative_url, page.path),
+        absolute=partial(absolute_url, base_url),
+    )
 
 
-def build_site(store: Store, out: Path) -> Path:
+def build_site(store: Store, out: Path, config: PortalConfig | None = None) -> Path:
     """Write every page of the portal into `out` and return `out`.
 
     The site is built in a fresh folder beside `out` and swapped in only when
     complete, so a failed build leaves the previous site as it was, never half
     old and half new.
     """
+    config = config or PortalConfig()
     folder = out.resolve()  # "." has no name to build beside
     _check_replaceable(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
     try:
-        _write_site(store, building)
+        _write_site(store, building, config)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -63,11 +115,11 @@ def build_site(store: Store, out: Path) -> Path:
     return out
 
 
-def _write_site(store: Store, folder: Path) -> None:
-    for page in site_pages(store):
+def _write_site(store: Store, folder: Path, config: PortalConfig) -> None:
+    for page in site_pages(store, config):
         target = folder / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(page), encoding="utf-8")
+        target.write_text(render(page, config.base_url), encoding="utf-8")
     shutil.copytree(STATIC_DIR, folder / STATIC)
     (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     # mkdtemp makes a private folder; a published site is meant to be read by the web server.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from currents.store.base import Store
+from currents.store.base import SearchError, Store
 from currents.store.sqlite import SQLiteStore, StoreError
 
 
@@ -19,4 +19,4 @@ def open_store(db: str | Path) -> Store:
     return SQLiteStore(db)
 
 
-__all__ = ["SQLiteStore", "Store", "StoreError", "open_store"]
+__all__ = ["SQLiteStore", "SearchError", "Store", "StoreError", "open_store"]

@@ -11,7 +11,18 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import date
 
-from currents.model import Article, Copy, Entity, Source
+from currents.model import (
+    Article,
+    Copy,
+    DatedFact,
+    Entity,
+    Event,
+    RelatedEvent,
+    SearchFilters,
+    SearchResults,
+    Source,
+    Story,
+)
 from currents.text.dedup import Fingerprint
 
 
@@ -88,6 +99,98 @@ class Store(abc.ABC):
     def articles_sharing_entities(self, entity_ids: Iterable[str], limit: int = 20) -> list[tuple[Article, int]]:
         """Dated articles mentioning the most of `entity_ids`, with how many each shares."""
 
+    # -- events and stories (the cluster stage) -----------------------------
+    @abc.abstractmethod
+    def unclustered_article_ids(self) -> list[str]:
+        """Analysed articles not yet placed in an event, or whose analysis changed since they were."""
+
+    @abc.abstractmethod
+    def articles_for_clustering(self, article_ids: Iterable[str], lead_chars: int) -> list[Article]:
+        """Lean articles: metadata, keyphrases, event date, entities and dated facts (dates only), the body cut
+        to `lead_chars`."""
+
+    @abc.abstractmethod
+    def entity_article_counts(self, entity_ids: Iterable[str]) -> dict[str, int]:
+        """How many articles name each entity (for inverse document frequency)."""
+
+    @abc.abstractmethod
+    def event_ids_between(self, first_day: str, last_day: str) -> list[str]:
+        """Events whose days overlap [first_day, last_day] (ISO dates)."""
+
+    @abc.abstractmethod
+    def event_ids_sharing_entities(self, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]:
+        """Events whose context holds the most of `entity_ids`, with how many each shares, most first.
+
+        At most `limit` events are looked at per entity, so the cost stays bounded as the store grows.
+        """
+
+    @abc.abstractmethod
+    def story_ids_sharing_entities(self, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]: ...
+
+    @abc.abstractmethod
+    def event_article_ids(self, event_ids: Iterable[str]) -> dict[str, list[str]]: ...
+
+    @abc.abstractmethod
+    def event_context_ids(self, event_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Each event's context entity ids, ranked (a lean read for comparing many events)."""
+
+    @abc.abstractmethod
+    def replace_events(self, removed: Iterable[str], events: Iterable[Event]) -> None:
+        """Delete the `removed` events and write `events` (members, context, terms), in one transaction.
+
+        Each event's articles get its id; its `story_id` (if set) is written to them too.
+        """
+
+    @abc.abstractmethod
+    def replace_stories(self, removed: Iterable[str], stories: Iterable[Story], context_size: int) -> None:
+        """Delete the `removed` stories and write `stories`, setting their events' and articles' story.
+
+        A story's context becomes the `context_size` entities most of its events name; stories left
+        without events are deleted.
+        """
+
+    @abc.abstractmethod
+    def save_related(self, event_id: str, related: list[RelatedEvent]) -> None: ...
+
+    @abc.abstractmethod
+    def get_event(self, event_id: str) -> Event | None: ...
+
+    @abc.abstractmethod
+    def get_events(self, event_ids: Iterable[str]) -> list[Event]: ...
+
+    @abc.abstractmethod
+    def iter_events(self) -> Iterator[Event]:
+        """Every event, oldest first (undated last)."""
+
+    @abc.abstractmethod
+    def count_events(self) -> int: ...
+
+    @abc.abstractmethod
+    def event_days(self) -> list[tuple[date, int]]:
+        """Days with events and how many, newest first."""
+
+    @abc.abstractmethod
+    def events_on(self, day: date | None) -> list[Event]:
+        """Events dated `day` (largest first); `None` gives the undated ones."""
+
+    @abc.abstractmethod
+    def events_for_entity(self, entity_id: str) -> list[Event]:
+        """Events whose context names the entity, newest first."""
+
+    @abc.abstractmethod
+    def events_for_source(self, source_id: str) -> list[Event]:
+        """Events an outlet reported, newest first."""
+
+    @abc.abstractmethod
+    def get_story(self, story_id: str) -> Story | None: ...
+
+    @abc.abstractmethod
+    def get_stories(self, story_ids: Iterable[str]) -> list[Story]: ...
+
+    @abc.abstractmethod
+    def iter_stories(self) -> Iterator[Story]:
+        """Every story, the most recently active first."""
+
     # -- reads ------------------------------------------------------------
     @abc.abstractmethod
     def get_article(self, article_id: str) -> Article | None: ...
@@ -109,3 +212,40 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def sources(self) -> list[Source]: ...
+
+    # -- search and portal reads (the portal) -------------------------------
+    @abc.abstractmethod
+    def search(
+        self, query: str, kind: str, filters: SearchFilters = SearchFilters(), limit: int = 20, offset: int = 0
+    ) -> SearchResults:
+        """Full-text search of `kind` ("events" or "articles"), best match first.
+
+        `query` is words, "quoted phrases", prefix* words and AND / OR / NOT
+        between terms; a query that cannot be understood raises `SearchError`.
+        """
+
+    @abc.abstractmethod
+    def get_source(self, source_id: str) -> Source | None: ...
+
+    @abc.abstractmethod
+    def recent_event_ids(self, limit: int, offset: int = 0) -> list[str]:
+        """Event ids, newest first (undated last): for feeds and the API without loading every event."""
+
+    @abc.abstractmethod
+    def entities_with_events(self, limit: int | None = None, offset: int = 0) -> list[tuple[Entity, int]]:
+        """Entities in the context of at least one event, with how many, most first."""
+
+    @abc.abstractmethod
+    def count_entities_with_events(self) -> int: ...
+
+    @abc.abstractmethod
+    def article_headlines(self) -> list[tuple[str, str, str | None, str | None, str | None]]:
+        """(id, title, publication day, source id, event id) of every article, oldest first: the static search index."""
+
+    @abc.abstractmethod
+    def story_dated_facts(self, story_id: str) -> list[DatedFact]:
+        """The dated facts stated by the articles of a story's events, each distinct sentence once."""
+
+
+class SearchError(ValueError):
+    """A search query that cannot be run, with the reason in words a reader understands."""

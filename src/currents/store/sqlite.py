@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -14,16 +15,21 @@ from urllib.parse import urlsplit
 
 from currents.model import (
     Article,
+    ContextEntity,
     Copy,
     DatedFact,
     Entity,
+    Event,
     EventDate,
     LocalEntity,
+    RelatedEvent,
     Sentence,
     Source,
+    Story,
     TimeExpression,
 )
 from currents.store.base import Store
+from currents.store.sqlite_portal import SQLitePortalReads
 from currents.text.dedup import Fingerprint
 from currents.text.names import slugify
 
@@ -42,7 +48,7 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLitePortalReads, Store):
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
@@ -154,7 +160,12 @@ class SQLiteStore(Store):
                 "INSERT INTO article_bands (band, article_id) VALUES (?, ?)",
                 [(band, article.id) for band in fingerprint.bands],
             )
-            self.add_copy(article.id, Copy(article.url, article.source, article.file))
+            # Its first copy, as `add_copy` would add it (a new article has no copy yet, so only the URL can
+            # be taken, by another article), in one statement and without a second upsert of the outlet.
+            self._db.execute(
+                "INSERT OR IGNORE INTO article_copies (article_id, url, source_id, file) VALUES (?,?,?,?)",
+                (article.id, article.url, source_id, article.file),
+            )
 
     def add_copy(self, article_id: str, copy: Copy) -> bool:
         with self.transaction():
@@ -218,7 +229,7 @@ class SQLiteStore(Store):
             when = article.event_date
             self._db.execute(
                 "UPDATE articles SET language = ?, keyphrases = ?, metadata = ?, event_date = ?,"
-                " event_date_granularity = ?, event_date_confidence = ?, event_date_evidence = ?, analysed = 1"
+                " event_date_granularity = ?, event_date_confidence = ?, event_date_evidence = ?, analysed = 1, clustered = 0"
                 " WHERE id = ?",
                 (
                     article.language,
@@ -306,6 +317,349 @@ class SQLiteStore(Store):
             [*ids, limit],
         ).fetchall()
         return [(self.get_article(row[0]), row[1]) for row in rows]
+
+    # -- events and stories (the cluster stage) -----------------------------
+    def unclustered_article_ids(self) -> list[str]:
+        rows = self._db.execute("SELECT id FROM articles WHERE analysed = 1 AND clustered = 0 ORDER BY id")
+        return [row[0] for row in rows]
+
+    def articles_for_clustering(self, article_ids: Iterable[str], lead_chars: int) -> list[Article]:
+        found: list[Article] = []
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT a.id, a.title, substr(a.text, 1, ?) AS lead, a.url, a.published, a.event_id,"
+                " a.story_id, a.keyphrases, a.event_date, a.event_date_granularity, a.event_date_confidence,"
+                f" s.name AS source_name FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
+                f" WHERE a.id IN ({marks})",
+                [lead_chars, *chunk],
+            ).fetchall()
+            entities: dict[str, list[LocalEntity]] = {}
+            for r in self._db.execute(
+                "SELECT ae.article_id, ae.entity_id, ae.name, ae.mentions, ae.first_offset, e.type"
+                f" FROM article_entities ae JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id IN ({marks})"
+                " ORDER BY ae.first_offset",
+                chunk,
+            ):
+                entities.setdefault(r["article_id"], []).append(
+                    LocalEntity(r["name"], r["type"], [], r["mentions"], r["first_offset"], r["entity_id"])
+                )
+            facts: dict[str, list[DatedFact]] = {}
+            for r in self._db.execute(
+                f"SELECT article_id, date, granularity, sentence FROM dated_facts WHERE article_id IN ({marks})", chunk
+            ):
+                facts.setdefault(r["article_id"], []).append(DatedFact(r["date"], r["granularity"], r["sentence"], ""))
+            for row in rows:
+                found.append(
+                    Article(
+                        id=row["id"],
+                        title=row["title"],
+                        text=row["lead"],
+                        url=row["url"],
+                        source=row["source_name"],
+                        published=datetime.fromisoformat(row["published"]) if row["published"] else None,
+                        event_id=row["event_id"],
+                        story_id=row["story_id"],
+                        keyphrases=json.loads(row["keyphrases"]),
+                        event_date=(
+                            EventDate(row["event_date"], row["event_date_granularity"], row["event_date_confidence"], "")
+                            if row["event_date"]
+                            else None
+                        ),
+                        entities=entities.get(row["id"], []),
+                        dated_facts=facts.get(row["id"], []),
+                    )
+                )
+        return found
+
+    def entity_article_counts(self, entity_ids: Iterable[str]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(entity_ids))):
+            rows = self._db.execute(
+                f"SELECT entity_id, count(*) FROM article_entities WHERE entity_id IN ({','.join('?' * len(chunk))})"
+                " GROUP BY entity_id",
+                chunk,
+            )
+            counts.update({row[0]: row[1] for row in rows})
+        return counts
+
+    def event_ids_between(self, first_day: str, last_day: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT id FROM events WHERE first_day <= ? AND last_day >= ? ORDER BY id", (last_day, first_day)
+        )
+        return [row[0] for row in rows]
+
+    def event_ids_sharing_entities(self, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]:
+        return self._sharing("event_entities", "event_id", entity_ids, limit)
+
+    def story_ids_sharing_entities(self, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]:
+        return self._sharing("story_entities", "story_id", entity_ids, limit)
+
+    def _sharing(self, table: str, column: str, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]:
+        # At most `limit` holders per entity: an entity named everywhere (a country, a league) would
+        # otherwise make one lookup cost as much as the store is large; rare entities, the ones that
+        # say two events are related, are listed whole.
+        shared: Counter[str] = Counter()
+        for entity_id in dict.fromkeys(entity_ids):
+            rows = self._db.execute(
+                f"SELECT {column} FROM {table} WHERE entity_id = ? ORDER BY {column} LIMIT ?", (entity_id, limit)
+            )
+            shared.update(row[0] for row in rows)
+        return sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+    def event_article_ids(self, event_ids: Iterable[str]) -> dict[str, list[str]]:
+        members: dict[str, list[str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(event_ids))):
+            rows = self._db.execute(
+                f"SELECT event_id, id FROM articles WHERE event_id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY published IS NULL, published, id",
+                chunk,
+            )
+            for event_id, article_id in rows:
+                members.setdefault(event_id, []).append(article_id)
+        return members
+
+    def event_context_ids(self, event_ids: Iterable[str]) -> dict[str, list[str]]:
+        context: dict[str, list[str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(event_ids))):
+            rows = self._db.execute(
+                f"SELECT event_id, entity_id FROM event_entities WHERE event_id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY event_id, rank",
+                chunk,
+            )
+            for event_id, entity_id in rows:
+                context.setdefault(event_id, []).append(entity_id)
+        return context
+
+    def replace_events(self, removed: Iterable[str], events: Iterable[Event]) -> None:
+        with self.transaction():
+            gone = list(removed)
+            for chunk in _chunks(gone):
+                marks = ",".join("?" * len(chunk))
+                self._db.execute(f"UPDATE articles SET event_id = NULL WHERE event_id IN ({marks})", chunk)
+                self._db.execute(f"DELETE FROM events WHERE id IN ({marks})", chunk)
+            for event in events:
+                self._write_event(event)
+
+    def _write_event(self, event: Event) -> None:
+        self._db.execute(
+            "INSERT INTO events (id, date, granularity, headline, story_id, first_published, last_published,"
+            " first_day, last_day, keyphrases, vector) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(id) DO UPDATE SET date = excluded.date, granularity = excluded.granularity,"
+            " headline = excluded.headline, story_id = excluded.story_id,"
+            " first_published = excluded.first_published, last_published = excluded.last_published,"
+            " first_day = excluded.first_day, last_day = excluded.last_day, keyphrases = excluded.keyphrases,"
+            " vector = excluded.vector, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            (
+                event.id,
+                event.date,
+                event.granularity,
+                event.headline,
+                event.story_id,
+                _iso(event.first_published),
+                _iso(event.last_published),
+                event.first_day,
+                event.last_day,
+                _json(event.keyphrases),
+                _json(event.vector),
+            ),
+        )
+        self._db.execute("DELETE FROM event_entities WHERE event_id = ?", (event.id,))
+        self._db.executemany(
+            "INSERT INTO event_entities (event_id, entity_id, rank, articles) VALUES (?,?,?,?)",
+            [(event.id, c.id, rank, c.articles) for rank, c in enumerate(event.context)],
+        )
+        self._db.execute("UPDATE articles SET event_id = NULL WHERE event_id = ?", (event.id,))
+        for chunk in _chunks(event.article_ids):
+            self._db.execute(
+                f"UPDATE articles SET event_id = ?, story_id = ?, clustered = 1 WHERE id IN ({','.join('?' * len(chunk))})",
+                [event.id, event.story_id, *chunk],
+            )
+
+    def replace_stories(self, removed: Iterable[str], stories: Iterable[Story], context_size: int) -> None:
+        with self.transaction():
+            for chunk in _chunks(list(removed)):
+                marks = ",".join("?" * len(chunk))
+                self._db.execute(f"UPDATE events SET story_id = NULL WHERE story_id IN ({marks})", chunk)
+                self._db.execute(f"UPDATE articles SET story_id = NULL WHERE story_id IN ({marks})", chunk)
+                self._db.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
+            for story in stories:
+                self._write_story(story, context_size)
+            self._db.execute("DELETE FROM stories WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.story_id = stories.id)")
+
+    def _write_story(self, story: Story, context_size: int) -> None:
+        self._db.execute(
+            "INSERT INTO stories (id, label, first_date, last_date, keyphrases, vector) VALUES (?,?,?,?,?,?)"
+            " ON CONFLICT(id) DO UPDATE SET label = excluded.label, first_date = excluded.first_date,"
+            " last_date = excluded.last_date, keyphrases = excluded.keyphrases, vector = excluded.vector,"
+            " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            (story.id, story.label, story.first_date, story.last_date, _json(story.keyphrases), _json(story.vector)),
+        )
+        for chunk in _chunks(story.event_ids):
+            marks = ",".join("?" * len(chunk))
+            self._db.execute(f"UPDATE events SET story_id = ? WHERE id IN ({marks})", [story.id, *chunk])
+            self._db.execute(f"UPDATE articles SET story_id = ? WHERE event_id IN ({marks})", [story.id, *chunk])
+        # Its context: the entities most of its events name (`articles` counts events here).
+        self._db.execute("DELETE FROM story_entities WHERE story_id = ?", (story.id,))
+        self._db.execute(
+            "INSERT INTO story_entities (story_id, entity_id, rank, articles)"
+            " SELECT ?, entity_id, row_number() OVER (ORDER BY count(*) DESC, entity_id) - 1, count(*)"
+            " FROM event_entities WHERE event_id IN (SELECT id FROM events WHERE story_id = ?)"
+            " GROUP BY entity_id ORDER BY count(*) DESC, entity_id LIMIT ?",
+            (story.id, story.id, context_size),
+        )
+
+    def save_related(self, event_id: str, related: list[RelatedEvent]) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM related_events WHERE event_id = ?", (event_id,))
+            self._db.executemany(
+                "INSERT INTO related_events (event_id, related_id, rank, score, shared) VALUES (?,?,?,?,?)",
+                [
+                    (event_id, r.event_id, rank, r.score, _json([c.id for c in r.shared]))
+                    for rank, r in enumerate(related)
+                ],
+            )
+
+    def get_event(self, event_id: str) -> Event | None:
+        found = self.get_events([event_id])
+        return found[0] if found else None
+
+    def get_events(self, event_ids: Iterable[str]) -> list[Event]:
+        wanted = list(dict.fromkeys(event_ids))
+        by_id: dict[str, Event] = {}
+        for chunk in _chunks(wanted):
+            rows = self._db.execute(f"SELECT * FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            by_id.update({row["id"]: self._event(row) for row in rows.fetchall()})
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def iter_events(self) -> Iterator[Event]:
+        rows = self._db.execute("SELECT * FROM events ORDER BY date IS NULL, date, first_published, id")
+        for row in rows.fetchall():
+            yield self._event(row)
+
+    def count_events(self) -> int:
+        return self._db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def event_days(self) -> list[tuple[date, int]]:
+        rows = self._db.execute(
+            "SELECT date, count(*) FROM events WHERE granularity = 'day' GROUP BY date ORDER BY date DESC"
+        )
+        return [(date.fromisoformat(day), count) for day, count in rows]
+
+    def events_on(self, day: date | None) -> list[Event]:
+        if day is None:
+            where, args = "granularity IS NULL OR granularity != 'day'", ()
+        else:
+            where, args = "granularity = 'day' AND date = ?", (day.isoformat(),)
+        rows = self._db.execute(
+            f"SELECT e.* FROM events e WHERE {where} ORDER BY"
+            " (SELECT count(*) FROM articles a WHERE a.event_id = e.id) DESC, e.first_published, e.id",
+            args,
+        )
+        return [self._event(row) for row in rows.fetchall()]
+
+    def events_for_entity(self, entity_id: str) -> list[Event]:
+        rows = self._db.execute(
+            "SELECT e.* FROM events e JOIN event_entities x ON x.event_id = e.id WHERE x.entity_id = ?"
+            " ORDER BY e.date IS NULL, e.date DESC, e.id",
+            (entity_id,),
+        )
+        return [self._event(row) for row in rows.fetchall()]
+
+    def events_for_source(self, source_id: str) -> list[Event]:
+        rows = self._db.execute(
+            "SELECT e.* FROM events e WHERE e.id IN (SELECT a.event_id FROM article_copies c"
+            " JOIN articles a ON a.id = c.article_id WHERE c.source_id = ?)"
+            " ORDER BY e.date IS NULL, e.date DESC, e.id",
+            (source_id,),
+        )
+        return [self._event(row) for row in rows.fetchall()]
+
+    def get_story(self, story_id: str) -> Story | None:
+        found = self.get_stories([story_id])
+        return found[0] if found else None
+
+    def get_stories(self, story_ids: Iterable[str]) -> list[Story]:
+        wanted = list(dict.fromkeys(story_ids))
+        by_id: dict[str, Story] = {}
+        for chunk in _chunks(wanted):
+            rows = self._db.execute(f"SELECT * FROM stories WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            by_id.update({row["id"]: self._story(row) for row in rows.fetchall()})
+        return [by_id[i] for i in wanted if i in by_id]
+
+    def iter_stories(self) -> Iterator[Story]:
+        rows = self._db.execute("SELECT * FROM stories ORDER BY last_date IS NULL, last_date DESC, id")
+        for row in rows.fetchall():
+            yield self._story(row)
+
+    def _event(self, row: sqlite3.Row) -> Event:
+        query = self._db.execute
+        members = query(
+            "SELECT a.id, s.name FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.event_id = ?"
+            " ORDER BY a.published IS NULL, a.published, a.id",
+            (row["id"],),
+        ).fetchall()
+        related = [
+            RelatedEvent(
+                r["related_id"],
+                r["score"],
+                self._context_entities(json.loads(r["shared"])),
+                r["headline"],
+                r["date"],
+            )
+            for r in query(
+                # Relations are found from the newer side; either side lists the other.
+                "SELECT x.other AS related_id, max(x.score) AS score, x.shared, e.headline, e.date FROM"
+                " (SELECT related_id AS other, score, shared FROM related_events WHERE event_id = :id"
+                "  UNION ALL SELECT event_id, score, shared FROM related_events WHERE related_id = :id) x"
+                " JOIN events e ON e.id = x.other GROUP BY x.other ORDER BY score DESC, x.other",
+                {"id": row["id"]},
+            )
+        ]
+        return Event(
+            id=row["id"],
+            date=row["date"],
+            granularity=row["granularity"],
+            headline=row["headline"],
+            article_ids=[m[0] for m in members],
+            story_id=row["story_id"],
+            sources=list(dict.fromkeys(m[1] for m in members if m[1])),
+            first_published=_datetime(row["first_published"]),
+            last_published=_datetime(row["last_published"]),
+            context=self._ranked_entities("event_entities", "event_id", row["id"]),
+            keyphrases=json.loads(row["keyphrases"]),
+            related=related,
+            vector=json.loads(row["vector"]),
+            first_day=row["first_day"],
+            last_day=row["last_day"],
+        )
+
+    def _story(self, row: sqlite3.Row) -> Story:
+        events = self._db.execute(
+            "SELECT id FROM events WHERE story_id = ? ORDER BY date IS NULL, date, id", (row["id"],)
+        ).fetchall()
+        return Story(
+            id=row["id"],
+            label=row["label"],
+            event_ids=[e[0] for e in events],
+            first_date=row["first_date"],
+            last_date=row["last_date"],
+            context=self._ranked_entities("story_entities", "story_id", row["id"]),
+            keyphrases=json.loads(row["keyphrases"]),
+            vector=json.loads(row["vector"]),
+        )
+
+    def _ranked_entities(self, table: str, column: str, owner: str) -> list[ContextEntity]:
+        rows = self._db.execute(
+            f"SELECT e.id, e.name, e.type, x.articles FROM {table} x JOIN entities e ON e.id = x.entity_id"
+            f" WHERE x.{column} = ? ORDER BY x.rank",
+            (owner,),
+        )
+        return [ContextEntity(r["id"], r["name"], r["type"], r["articles"]) for r in rows]
+
+    def _context_entities(self, entity_ids: list[str]) -> list[ContextEntity]:
+        entities = {e.id: e for e in (self.get_entity(i) for i in entity_ids) if e}
+        return [ContextEntity(i, entities[i].name, entities[i].type) for i in entity_ids if i in entities]
 
     # -- reads ------------------------------------------------------------
     _SELECT = (
@@ -410,6 +764,23 @@ class SQLiteStore(Store):
         }
 
 
+# Bound on SQL parameters per statement (SQLite's default limit is 32766; stay well under).
+_CHUNK = 900
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -421,11 +792,19 @@ def _entity(row: sqlite3.Row) -> Entity:
 def _statements(sql: str) -> list[str]:
     """Split a migration into statements: comment lines dropped, then split on semicolons.
 
-    Our migrations hold no semicolons inside string literals; executescript()
-    would be simpler but commits on its own, outside the migration's transaction.
+    A piece is joined to the next until SQLite calls it complete, so a trigger's
+    BEGIN ... END body stays one statement. Our migrations hold no semicolons
+    inside string literals; executescript() would be simpler but commits on its
+    own, outside the migration's transaction.
     """
     code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
-    return [s.strip() for s in code.split(";") if s.strip()]
+    statements, pending = [], ""
+    for piece in code.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip().removesuffix(";").strip())
+            pending = ""
+    return [statement for statement in statements if statement]
 
 
 def _domain(url: str | None) -> str | None:

@@ -1,0 +1,335 @@
+"""The cluster stage over the store: new articles into events, events into stories, related events.
+
+Incremental without depending on arrival order: new articles reopen every
+stored event whose days come near theirs (and, for undated articles, events
+sharing their entities), and that neighbourhood is regrouped from scratch in a
+fixed order. Regrouped events keep the ids of the stored events they overlap
+most, so pages and links stay put as events grow. The work per run is bounded
+by the neighbourhood, not by the size of the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from currents.cluster.features import (
+    OPEN_END,
+    Features,
+    Vector,
+    day_span,
+    featurize,
+    instant,
+    inverse_frequencies,
+    normalise,
+    top,
+)
+from currents.cluster.grouping import Group, Grouping, GroupingParams
+from currents.config import ClusterConfig
+from currents.model import Article, ContextEntity, Event, RelatedEvent, Story
+from currents.store import Store
+
+Progress = Callable[[str, int, int | None, str | None], None]
+
+
+@dataclass
+class ClusterReport:
+    articles: int = 0
+    events: int = 0
+    stories: int = 0
+
+    def summary(self) -> str:
+        return f"{self.articles} articles clustered into {self.events} new or updated events, {self.stories} stories"
+
+
+class ClusterStage:
+    """Runs the cluster stage over every analysed article not yet in an event."""
+
+    def __init__(self, store: Store, config: ClusterConfig) -> None:
+        self.store = store
+        self.config = config
+        self.event_grouping = Grouping(
+            GroupingParams(
+                term_share=config.event_term_share,
+                threshold=config.event_threshold,
+                window_days=config.event_window_days,
+                lookup_keys=config.lookup_keys,
+                postings_scanned=config.postings_scanned,
+                same_outlet_factor=config.same_outlet_factor,
+            )
+        )
+        self.story_grouping = Grouping(
+            GroupingParams(
+                term_share=config.story_term_share,
+                threshold=config.story_threshold,
+                window_days=None,
+                lookup_keys=config.lookup_keys,
+                postings_scanned=config.postings_scanned,
+            )
+        )
+
+    def run(self, progress: Progress | None = None) -> ClusterReport:
+        pending = self.store.articles_for_clustering(self.store.unclustered_article_ids(), self.config.lead_chars)
+        if not pending:
+            return ClusterReport()
+        if progress:
+            progress("clustering", 0, len(pending), None)
+        old_events = self.store.get_events(self._reopened(pending))
+        members = [article_id for event in old_events for article_id in event.article_ids]
+        articles = pending + self.store.articles_for_clustering(members, self.config.lead_chars)
+        idf = self._entity_idf(e.entity_id for a in articles for e in a.entities if e.entity_id)
+        groups = self.event_grouping.fit([featurize(a, idf, self.config) for a in articles])
+        events = self._events(groups, {a.id: a for a in articles}, old_events)
+        kept = {event.id for event in events}
+        self.store.replace_events([e.id for e in old_events if e.id not in kept], events)
+        stories = self._stories(events, old_events)
+        self._relate(events)
+        if progress:
+            progress("clustering", len(pending), len(pending), None)
+        return ClusterReport(len(pending), len(events), len(stories))
+
+    # -- which stored events to regroup -------------------------------------
+    def _reopened(self, pending: list[Article]) -> list[str]:
+        window = self.config.event_window_days
+        spans = {a.id: day_span(a, window) for a in pending}
+        dated = [span for span in spans.values() if span[0] is not None and span[1] != OPEN_END]
+        # A re-analysed article leaves the event it was in: that event is regrouped too.
+        reopened = {a.event_id for a in pending if a.event_id}
+        if dated:
+            first = date.fromordinal(min(s[0] for s in dated) - window).isoformat()
+            last = date.fromordinal(max(s[1] for s in dated) + window).isoformat()
+            reopened.update(self.store.event_ids_between(first, last))
+        # Undated (or open-ended) articles may belong anywhere in time: reopen what shares their entities.
+        undated = [
+            e.entity_id
+            for a in pending
+            if spans[a.id][0] is None or spans[a.id][1] == OPEN_END
+            for e in a.entities
+            if e.entity_id
+        ]
+        if undated:
+            shared = self.store.event_ids_sharing_entities(undated, self.config.postings_scanned)
+            reopened.update(event_id for event_id, _count in shared)
+        return sorted(reopened)
+
+    def _entity_idf(self, entity_ids: Iterable[str]) -> dict[str, float]:
+        return inverse_frequencies(self.store.entity_article_counts(entity_ids), self.store.count_articles())
+
+    # -- events -------------------------------------------------------------
+    def _events(self, groups: list[Group], articles: dict[str, Article], old_events: list[Event]) -> list[Event]:
+        old_of = {article_id: e.id for e in old_events for article_id in e.article_ids}
+        story_of = {e.id: e.story_id for e in old_events}
+        ids = _stable_ids(groups, old_of, "e", taken=set())
+        return [
+            self._event(event_id, group, [articles[i] for i in group.members], story_of.get(event_id))
+            for event_id, group in zip(ids, groups, strict=True)
+        ]
+
+    def _event(self, event_id: str, group: Group, members: list[Article], story_id: str | None) -> Event:
+        members.sort(key=lambda a: (a.published is None, instant(a.published) if a.published else 0, a.id))
+        published = sorted((a.published for a in members if a.published), key=instant)
+        when, granularity = _event_date(members)
+        return Event(
+            id=event_id,
+            date=when,
+            granularity=granularity,
+            headline=next((a.title for a in members if a.title), ""),
+            article_ids=[a.id for a in members],
+            story_id=story_id,
+            first_published=published[0] if published else None,
+            last_published=published[-1] if published else None,
+            context=self._context(members, group.entities),
+            keyphrases=_common_phrases([a.keyphrases for a in members], self.config.context_size),
+            vector=self._vector(group.terms, group.entities),
+            first_day=date.fromordinal(group.first_day).isoformat() if group.first_day is not None else None,
+            # Open-ended (undated news after its latest background fact): reopened by entities, not by days.
+            last_day=date.fromordinal(group.last_day).isoformat() if group.last_day not in (None, OPEN_END) else None,
+        )
+
+    def _context(self, members: list[Article], weights: Vector) -> list[ContextEntity]:
+        """The entities that matter most: summed over the articles, by mentions, prominence and rarity."""
+        articles: Counter[str] = Counter()
+        names: dict[str, ContextEntity] = {}
+        for article in members:
+            named = [e for e in article.entities if e.entity_id]
+            for entity in named:
+                names.setdefault(entity.entity_id, ContextEntity(entity.entity_id, entity.name, entity.type))
+            articles.update({e.entity_id for e in named})
+        ranked = [i for i in top(weights, self.config.context_size) if i in names]
+        return [ContextEntity(i, names[i].name, names[i].type, articles[i]) for i in ranked]
+
+    def _vector(self, terms: Vector, entities: Vector) -> dict[str, Vector]:
+        size = self.config.vector_size
+        return {"terms": top(normalise(terms), size), "entities": top(normalise(entities), size)}
+
+    # -- stories ------------------------------------------------------------
+    def _stories(self, events: list[Event], old_events: list[Event]) -> list[Story]:
+        """Put every new or regrouped event into the story it fits best, or a new one."""
+        candidate_ids = {e.story_id for e in old_events if e.story_id}
+        context = [c.id for e in events for c in e.context[: self.config.lookup_keys]]
+        candidate_ids.update(i for i, _n in self.store.story_ids_sharing_entities(context, self.config.postings_scanned))
+        stored = self.store.get_stories(sorted(candidate_ids))
+        regrouped = {e.id for e in old_events} | {e.id for e in events}
+        seeds = [self._story_seed(story, [e for e in old_events if e.story_id == story.id]) for story in stored]
+        kept_events = {story.id: [i for i in story.event_ids if i not in regrouped] for story in stored}
+        groups = self.story_grouping.fit([_event_features(e) for e in events], seeds)
+        by_id = {e.id: e for e in events}
+        touched = {e.story_id for e in old_events if e.story_id}
+        fresh = iter(_stable_ids([g for g in groups if g.id is None], {}, "s", taken={s.id for s in stored}))
+        previous = {story.id: story for story in stored}
+        stories = []
+        for group in groups:
+            if group.id is not None and not group.members and group.id not in touched:
+                continue  # a candidate nothing joined or left: unchanged
+            story_id = group.id or next(fresh)
+            members = [by_id[i] for i in group.members]
+            stories.append(self._story(story_id, group, kept_events.get(story_id, []), members, previous.get(story_id)))
+        self.store.replace_stories([], stories, self.config.context_size)
+        return stories
+
+    def _story_seed(self, story: Story, regrouped: list[Event]) -> Group:
+        """A stored story as a group: its vector sums minus the events being regrouped."""
+        seed = Group(id=story.id)
+        seed.add(_vector_features(story.id, story.vector))
+        for event in regrouped:
+            seed.add(_event_features(event), weight=-1.0)
+        return seed
+
+    def _story(
+        self, story_id: str, group: Group, kept: list[str], members: list[Event], previous: Story | None
+    ) -> Story:
+        dates = [e.date for e in members if e.date]
+        phrases = [e.keyphrases for e in members]
+        if previous:
+            dates += [d for d in (previous.first_date, previous.last_date) if d]
+            phrases.insert(0, previous.keyphrases)
+        keyphrases = _common_phrases(phrases, self.config.context_size)
+        size = 2 * self.config.vector_size
+        return Story(
+            id=story_id,
+            label=self._story_label(group.entities, keyphrases),
+            event_ids=kept + [e.id for e in members],
+            first_date=min(dates, default=None),
+            last_date=max(dates, default=None),
+            keyphrases=keyphrases,
+            vector={"terms": top(_positive(group.terms), size), "entities": top(_positive(group.entities), size)},
+        )
+
+    def _story_label(self, entities: Vector, keyphrases: list[str]) -> str:
+        """The two central entities' names, then the most shared keyphrase: "ICC, Russia: withdrawal"."""
+        names = [entity.name for entity in (self.store.get_entity(i) for i in top(_positive(entities), 2)) if entity]
+        label = ", ".join(names)
+        named = label.casefold()
+        phrase = next((p for p in keyphrases if p.casefold() not in named), None)
+        if phrase:
+            label = f"{label}: {phrase}" if label else phrase
+        return label or "(unlabelled story)"
+
+    # -- related events -------------------------------------------------------
+    def _relate(self, events: list[Event]) -> None:
+        """Rank, for each new or regrouped event, the other events that share its context."""
+        contexts = {e.id: [c.id for c in e.context] for e in events}
+        candidates = {
+            e.id: [i for i, _n in self.store.event_ids_sharing_entities(contexts[e.id], self.config.related_candidates) if i != e.id]
+            for e in events
+        }
+        contexts.update(self.store.event_context_ids({i for ids in candidates.values() for i in ids} - contexts.keys()))
+        idf = self._entity_idf({i for ids in contexts.values() for i in ids})
+        names = {c.id: c for e in events for c in e.context}
+        for event in events:
+            related = []
+            for other in candidates[event.id]:
+                shared = [i for i in contexts[event.id] if i in set(contexts.get(other, ()))]
+                if len(shared) < self.config.related_min_shared:
+                    continue
+                score = _weighted_overlap(shared, contexts[event.id], contexts[other], idf)
+                related.append(RelatedEvent(other, round(score, 4), [names.get(i) or ContextEntity(i, i, "") for i in shared]))
+            related.sort(key=lambda r: (-r.score, r.event_id))
+            self.store.save_related(event.id, related[: self.config.related_limit])
+
+
+# -- helpers ------------------------------------------------------------------
+def _stable_ids(groups: list[Group], old_of: dict[str, str], prefix: str, taken: set[str]) -> list[str]:
+    """Each group keeps the old id it shares most members with; new groups get one from their first member.
+
+    `taken` ids (other stored records') are never handed out again.
+    """
+    pairs = []
+    for position, group in enumerate(groups):
+        overlap = Counter(old_of[i] for i in group.members if i in old_of)
+        pairs += [(-count, old, position) for old, count in overlap.items()]
+    ids: list[str | None] = [None] * len(groups)
+    used = set(taken)
+    for _count, old, position in sorted(pairs):
+        if ids[position] is None and old not in used:
+            ids[position] = old
+            used.add(old)
+    for position, group in enumerate(groups):
+        if ids[position] is None:
+            member_ids = sorted(group.members)
+            candidate = prefix + hashlib.sha1(member_ids[0].encode()).hexdigest()[:15]
+            if candidate in used:
+                candidate = prefix + hashlib.sha1("".join(member_ids).encode()).hexdigest()[:15]
+            ids[position] = candidate
+            used.add(candidate)
+    return [i for i in ids if i is not None]
+
+
+def _event_date(members: list[Article]) -> tuple[str | None, str | None]:
+    """The date most of the articles (weighted by confidence) give the happening; else the first report's day."""
+    votes: Counter[tuple[str, str]] = Counter()
+    for article in members:
+        if article.event_date and article.event_date.value:
+            votes[(article.event_date.value, article.event_date.granularity)] += article.event_date.confidence or 0.5
+    if votes:
+        (value, granularity), _weight = min(votes.items(), key=lambda kv: (-kv[1], kv[0][0]))
+        return value, granularity
+    published = [a.published for a in members if a.published]
+    return (min(published, key=instant).date().isoformat(), "day") if published else (None, None)
+
+
+def _common_phrases(lists: list[list[str]], size: int) -> list[str]:
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for phrases in lists:
+        for phrase in dict.fromkeys(phrases):
+            counts[phrase] += 1
+            first.setdefault(phrase, len(first))
+    return sorted(counts, key=lambda p: (-counts[p], first[p]))[:size]
+
+
+def _event_features(event: Event) -> Features:
+    features = _vector_features(event.id, event.vector)
+    features.published = instant(event.first_published) if event.first_published else None
+    features.first_day = _ordinal(event.first_day)
+    features.last_day = _ordinal(event.last_day) if event.last_day else (OPEN_END if event.first_day else None)
+    return features
+
+
+def _vector_features(item_id: str, vector: dict[str, Vector]) -> Features:
+    return Features(
+        id=item_id,
+        source=None,
+        published=None,
+        first_day=None,
+        last_day=None,
+        terms=dict(vector.get("terms", {})),
+        entities=dict(vector.get("entities", {})),
+    )
+
+
+def _ordinal(day: str | None) -> int | None:
+    return date.fromisoformat(day[:10]).toordinal() if day and len(day) >= 10 else None
+
+
+def _positive(vector: Vector) -> Vector:
+    return {k: v for k, v in vector.items() if v > 1e-9}
+
+
+def _weighted_overlap(shared: list[str], mine: list[str], theirs: list[str], idf: dict[str, float]) -> float:
+    weight = lambda ids: sum(idf.get(i, 1.0) for i in ids)  # noqa: E731
+    return weight(shared) / math.sqrt(weight(mine) * weight(theirs)) if mine and theirs else 0.0

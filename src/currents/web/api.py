@@ -1,0 +1,127 @@
+"""The JSON API under /api/: the same page data the HTML shows, paged, with an OpenAPI schema.
+
+Lists answer {"total", "limit", "offset", "items"}; one thing answers its page
+data (an event's is exactly its .json twin). Every error is {"error": message}
+with a 4xx status, whatever raised it: a bad parameter, an unknown id, a query
+the search index cannot parse.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the local Limit/Offset aliases at runtime.
+import threading
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from currents.config import PortalConfig
+from currents.publish.context import event_summary, source_path
+from currents.publish.events import entity_page, event_data, source_page, story_page, story_summary
+from currents.publish.search import KINDS, hit_data, parse_request
+from currents.store import SearchError, Store
+
+API_PREFIX = "/api"
+
+
+def error_response(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def add_api(app: FastAPI, store: Store, lock: threading.Lock, config: PortalConfig) -> None:
+    """Register the API routes on `app`; every store read holds `lock`."""
+    limit_query = Query(ge=1, le=config.api_max_limit, description=f"items per page, at most {config.api_max_limit}")
+    Limit = Annotated[int, limit_query]
+    Offset = Annotated[int, Query(ge=0, description="items to skip")]
+    default = config.api_default_limit
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return error_response(400, problems or "invalid request")
+
+    @app.exception_handler(SearchError)
+    async def bad_search(_request: Request, exc: SearchError) -> JSONResponse:
+        return error_response(400, str(exc))
+
+    @app.get(f"{API_PREFIX}/events", summary="Events, newest first")
+    def events(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
+        with lock:
+            items = [event_summary(e) for e in store.get_events(store.recent_event_ids(limit, offset))]
+            return _paged(store.count_events(), limit, offset, items)
+
+    @app.get(f"{API_PREFIX}/events/{{event_id}}", summary="One event: the data of its page")
+    def event(event_id: str) -> dict[str, Any]:
+        with lock:
+            found = store.get_event(event_id)
+            return event_data(store, _found(found, "event", event_id))
+
+    @app.get(f"{API_PREFIX}/entities", summary="Entities in the context of events, most events first")
+    def entities(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
+        with lock:
+            items = [
+                {"id": entity.id, "name": entity.name, "type": entity.type, "events": count}
+                for entity, count in store.entities_with_events(limit, offset)
+            ]
+            return _paged(store.count_entities_with_events(), limit, offset, items)
+
+    @app.get(f"{API_PREFIX}/entities/{{entity_id}}", summary="One entity and its events")
+    def entity(entity_id: str) -> dict[str, Any]:
+        with lock:
+            found = store.get_entity(entity_id)
+            page = entity_page(store, _found(found, "entity", entity_id))
+            return _found(page, "entity with events", entity_id).data
+
+    @app.get(f"{API_PREFIX}/stories", summary="Stories, the most recently active first")
+    def stories(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
+        with lock:
+            every = list(store.iter_stories())
+            return _paged(len(every), limit, offset, [story_summary(s) for s in every[offset : offset + limit]])
+
+    @app.get(f"{API_PREFIX}/stories/{{story_id}}", summary="One story: its chronology and timeline")
+    def story(story_id: str) -> dict[str, Any]:
+        with lock:
+            found = store.get_story(story_id)
+            return story_page(store, _found(found, "story", story_id)).data
+
+    @app.get(f"{API_PREFIX}/sources", summary="Outlets")
+    def sources(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
+        with lock:
+            every = store.sources()
+        items = [
+            {"id": s.id, "name": s.name, "domain": s.domain, "path": source_path(s.id)}
+            for s in every[offset : offset + limit]
+        ]
+        return _paged(len(every), limit, offset, items)
+
+    @app.get(f"{API_PREFIX}/sources/{{source_id}}", summary="One outlet: what it covered, how often first")
+    def source(source_id: str) -> dict[str, Any]:
+        with lock:
+            found = store.get_source(source_id)
+            return source_page(store, _found(found, "source", source_id)).data
+
+    @app.get(f"{API_PREFIX}/search", summary="Full-text search of events or articles")
+    def search(
+        q: Annotated[str, Query(min_length=1, description='words, "phrases", prefix*, AND / OR / NOT')],
+        kind: Annotated[str, Query(pattern=f"^({'|'.join(KINDS)})$")] = "events",
+        since: Annotated[str, Query(description="YYYY-MM-DD")] = "",
+        until: Annotated[str, Query(description="YYYY-MM-DD")] = "",
+        entity: Annotated[str, Query(description="entity id or name")] = "",
+        source: Annotated[str, Query(description="outlet id")] = "",
+        limit: Limit = default,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        request = parse_request({"q": q, "since": since, "until": until, "entity": entity, "source": source}, config)
+        with lock:
+            found = store.search(request.query, kind, request.filters, limit, offset)
+        return _paged(found.total, limit, offset, [hit_data(hit) for hit in found.hits])
+
+
+def _paged(total: int, limit: int, offset: int, items: list[Any]) -> dict[str, Any]:
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+def _found(value: Any, what: str, ident: str) -> Any:
+    if value is None:
+        raise HTTPException(status_code=404, detail=f"no {what} {ident!r}")
+    return value

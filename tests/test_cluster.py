@@ -1,0 +1,167 @@
+"""Articles become events and events become stories, during ingest, whatever the input order."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+import currents
+from conftest import EXAMPLES, SEEDS
+
+
+def _partition(app: currents.Currents, level: str) -> set[frozenset[str]]:
+    """The store's grouping of articles into events (or stories), as a comparable set.
+
+    An article is named by its first copy's URL or file: which of two syndicated copies is stored
+    as the article (and gives it its id) depends on which came first, the set of copies does not.
+    """
+    groups: dict[str, set[str]] = {}
+    for article in app.store.iter_articles():
+        key = article.event_id if level == "event" else article.story_id
+        assert key is not None, f"article {article.id} has no {level}"
+        groups.setdefault(key, set()).add(min(c.url or c.file for c in article.copies))
+    return {frozenset(g) for g in groups.values()}
+
+
+def _example_inputs() -> list[Path]:
+    return sorted(p for p in EXAMPLES.rglob("*") if p.is_file())
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory):
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed corpus not found at {SEEDS} (CI checks it out beside the project)")
+    with currents.open(tmp_path_factory.mktemp("seeds") / "t.db") as app:
+        app.ingest([SEEDS])
+        yield app
+
+
+@pytest.fixture(scope="module")
+def examples_at_once(tmp_path_factory):
+    with currents.open(tmp_path_factory.mktemp("once") / "t.db") as app:
+        app.ingest(_example_inputs())
+        yield app
+
+
+def test_seed_reports_form_one_event_on_its_day_and_the_sahel_article_another(seed_store):
+    by_seed = {Path(a.file).name[:3]: a for a in seed_store.store.iter_articles()}
+    russia = {by_seed[n].event_id for n in ("000", "001", "002", "003")}
+    assert len(russia) == 1
+    event = seed_store.store.get_event(russia.pop())
+    assert (event.date, event.granularity) == ("2016-11-16", "day")
+    assert by_seed["004"].event_id != event.id
+
+
+def test_seed_events_share_a_story_and_list_each_other_as_related(seed_store):
+    events = list(seed_store.store.iter_events())
+    assert len(events) == 2
+    assert len({e.story_id for e in events}) == 1
+    for event, other in (events, events[::-1]):
+        related = {r.event_id: r for r in event.related}
+        assert other.id in related
+        shared = {c.name for c in related[other.id].shared}
+        assert {"International Criminal Court", "Russia"} <= shared
+    story = seed_store.store.get_story(events[0].story_id)
+    assert "International Criminal Court" in {c.name for c in story.context}
+    assert story.label
+
+
+def test_examples_group_into_their_labelled_events_and_stories(examples_at_once):
+    # examples/labels.csv: five events in three stories (see examples/README.md).
+    assert examples_at_once.store.count_events() == 5
+    assert len(list(examples_at_once.store.iter_stories())) == 3
+
+
+def test_shuffled_batches_give_the_same_events_and_stories(examples_at_once, tmp_path):
+    inputs = _example_inputs()
+    random.Random(7).shuffle(inputs)
+    with currents.open(tmp_path / "shuffled.db") as app:
+        for start in range(0, len(inputs), 4):
+            app.ingest(inputs[start : start + 4])
+        for level in ("event", "story"):
+            assert _partition(app, level) == _partition(examples_at_once, level)
+
+
+def test_a_late_report_joins_its_event_and_the_event_keeps_its_id(tmp_path):
+    inputs = _example_inputs()
+    late = next(p for p in inputs if p.name == "a2_belcourt_herald_cp1252.txt")
+    with currents.open(tmp_path / "t.db") as app:
+        app.ingest([p for p in inputs if p != late])
+        before = {e.id: set(e.article_ids) for e in app.store.iter_events()}
+        app.ingest([late])
+        after = {e.id: set(e.article_ids) for e in app.store.iter_events()}
+    assert after.keys() == before.keys()
+    grown = [event_id for event_id in after if after[event_id] != before[event_id]]
+    assert len(grown) == 1 and len(after[grown[0]]) == len(before[grown[0]]) + 1
+
+
+def test_headline_only_articles_cluster_by_what_they_report(tmp_path, app):
+    headlines = [
+        ("Harbour strike halts ferries across Lisnagh as dockers walk out", "2024-02-05T07:00:00Z", "Tidewater Post"),
+        ("Lisnagh dockers strike, stranding ferry passengers", "2024-02-05T09:30:00Z", "Morning Ledger"),
+        ("Ferry services cancelled as Lisnagh harbour workers strike over pay", "2024-02-05T11:10:00Z", "Coast Wire"),
+        ("Orbital telescope Vantiel sends first images of the Corvane nebula", "2024-02-05T08:00:00Z", "Tidewater Post"),
+        ("First Vantiel telescope pictures show Corvane nebula in detail", "2024-02-06T06:45:00Z", "Coast Wire"),
+    ]
+    feed = tmp_path / "headlines.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"title": t, "url": f"https://news.example/{i}", "source": s, "published": p}) + "\n"
+            for i, (t, p, s) in enumerate(headlines)
+        ),
+        encoding="utf-8",
+    )
+    app.ingest([feed])
+    events = {frozenset(a.title for a in map(app.store.get_article, e.article_ids)) for e in app.store.iter_events()}
+    assert events == {frozenset(t for t, _, _ in headlines[:3]), frozenset(t for t, _, _ in headlines[3:])}
+
+
+def test_the_same_kind_of_happening_months_apart_is_two_events_of_one_story(tmp_path, app):
+    reports = [
+        (
+            "Marrow Valley dam spillway opened as Carneth orders evacuations",
+            "The Marrow Valley dam operator opened the spillway gates on Monday after heavy rain, and the "
+            "river authority of Carneth ordered villages below the dam to evacuate.",
+            "2023-03-07T10:00:00Z",
+        ),
+        (
+            "Marrow Valley dam gates opened again; Carneth villages evacuated",
+            "For the second time this year, Carneth's river authority evacuated villages downstream on "
+            "Tuesday as the Marrow Valley dam released water through its spillway after storms.",
+            "2023-06-13T10:00:00Z",
+        ),
+    ]
+    feed = tmp_path / "dam.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"title": t, "text": b, "url": f"https://river.example/{i}", "source": "Carneth Courier",
+                        "published": p}) + "\n"
+            for i, (t, b, p) in enumerate(reports)
+        ),
+        encoding="utf-8",
+    )
+    app.ingest([feed])
+    events = list(app.store.iter_events())
+    assert len(events) == 2
+    assert events[0].story_id == events[1].story_id
+
+
+def test_export_lists_events_and_stories_with_their_members(examples_at_once):
+    out = io.StringIO()
+    examples_at_once.export("events", out)
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    members = [article_id for event in events for article_id in event["article_ids"]]
+    assert sorted(members) == sorted(a.id for a in examples_at_once.store.iter_articles())
+    assert all(event["date"] and event["context"] and event["story_id"] for event in events)
+    out = io.StringIO()
+    examples_at_once.export("stories", out)
+    stories = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert sorted(i for s in stories for i in s["event_ids"]) == sorted(e["id"] for e in events)
+    assert all(story["label"] for story in stories)
+    out = io.StringIO()
+    examples_at_once.export("articles", out)
+    assert all(json.loads(line)["event_id"] for line in out.getvalue().splitlines())
