@@ -113,6 +113,10 @@ class ClusterConfig:
 
 @dataclass(frozen=True)
 class SummarizeConfig:
+    # Summarise events during ingest (after clustering).
+    enabled: bool = True
+    # Events summarised between progress reports.
+    chunk_size: int = 100
     # Full spaCy pipeline (with parser and lemmatizer) for rewriting headline candidates.
     model: str = NlpConfig.model
     # Headline length in words (seed 003's style); this many top-ranked sentences are tried.

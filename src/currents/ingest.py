@@ -77,6 +77,11 @@ class Ingestor:
             self._understand(progress)
         if self.cluster:
             ClusterStage(self.store, self.config.cluster).run(progress)
+            if self.config.summarize.enabled:
+                # Imported here: it loads spaCy and lexicons, which reading alone does not need.
+                from currents.summarize.stage import SummarizeStage
+
+                SummarizeStage(self.store, self.config.summarize).run(progress)
         return report
 
     def _understand(self, progress: Progress | None) -> None:

@@ -198,6 +198,8 @@ class Event:
     vector: dict[str, dict[str, float]] = field(default_factory=dict)
     first_day: str | None = None
     last_day: str | None = None
+    # The summarize stage's headline, cited summary and source comparison; None until it has run.
+    summary: EventSummary | None = None
 
 
 @dataclass

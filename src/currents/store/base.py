@@ -17,6 +17,7 @@ from currents.model import (
     DatedFact,
     Entity,
     Event,
+    EventSummary,
     RelatedEvent,
     SearchFilters,
     SearchResults,
@@ -151,6 +152,14 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def save_related(self, event_id: str, related: list[RelatedEvent]) -> None: ...
+
+    @abc.abstractmethod
+    def unsummarised_event_ids(self, limit: int) -> list[str]:
+        """Events whose members changed since they were last summarised (or never were)."""
+
+    @abc.abstractmethod
+    def save_summary(self, event_id: str, summary: EventSummary) -> None:
+        """Keep an event's summary; its headline becomes the event's headline."""
 
     @abc.abstractmethod
     def get_event(self, event_id: str) -> Event | None: ...

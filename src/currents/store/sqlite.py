@@ -21,12 +21,15 @@ from currents.model import (
     Entity,
     Event,
     EventDate,
+    EventSummary,
     LocalEntity,
     RelatedEvent,
     Sentence,
     Source,
     Story,
     TimeExpression,
+    summary_from_record,
+    summary_record,
 )
 from currents.store.base import Store
 from currents.store.sqlite_portal import SQLitePortalReads
@@ -449,7 +452,7 @@ class SQLiteStore(SQLitePortalReads, Store):
             " headline = excluded.headline, story_id = excluded.story_id,"
             " first_published = excluded.first_published, last_published = excluded.last_published,"
             " first_day = excluded.first_day, last_day = excluded.last_day, keyphrases = excluded.keyphrases,"
-            " vector = excluded.vector, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            " vector = excluded.vector, summary = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
             (
                 event.id,
                 event.date,
@@ -518,6 +521,17 @@ class SQLiteStore(SQLitePortalReads, Store):
                     (event_id, r.event_id, rank, r.score, _json([c.id for c in r.shared]))
                     for rank, r in enumerate(related)
                 ],
+            )
+
+    def unsummarised_event_ids(self, limit: int) -> list[str]:
+        rows = self._db.execute("SELECT id FROM events WHERE summary IS NULL ORDER BY id LIMIT ?", (limit,))
+        return [row[0] for row in rows]
+
+    def save_summary(self, event_id: str, summary: EventSummary) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE events SET summary = ?, headline = ? WHERE id = ?",
+                (_json(summary_record(summary)), summary.headline.text, event_id),
             )
 
     def get_event(self, event_id: str) -> Event | None:
@@ -632,6 +646,7 @@ class SQLiteStore(SQLitePortalReads, Store):
             vector=json.loads(row["vector"]),
             first_day=row["first_day"],
             last_day=row["last_day"],
+            summary=summary_from_record(json.loads(row["summary"])) if row["summary"] else None,
         )
 
     def _story(self, row: sqlite3.Row) -> Story:
