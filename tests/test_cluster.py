@@ -157,6 +157,12 @@ def test_export_lists_events_and_stories_with_their_members(examples_at_once):
     members = [article_id for event in events for article_id in event["article_ids"]]
     assert sorted(members) == sorted(a.id for a in examples_at_once.store.iter_articles())
     assert all(event["date"] and event["context"] and event["story_id"] for event in events)
+    # The summarize stage ran on every event: a cited headline and cited summary sentences.
+    assert all(event["headline_citations"] for event in events)
+    assert all(sentence["citations"] for event in events for sentence in event["summary"])
+    for event in events:
+        times = [report["published"] for report in event["sources"] if report["published"]]
+        assert times == sorted(times), "first reporter first"
     out = io.StringIO()
     examples_at_once.export("stories", out)
     stories = [json.loads(line) for line in out.getvalue().splitlines()]

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from typing import IO, Any
 
-from currents.model import Article, ContextEntity, Event, Story
+from currents.model import Article, ContextEntity, Copy, Event, Story, summary_record
 from currents.store import Store
 
 KINDS = ("articles", "events", "stories")
@@ -52,19 +52,25 @@ def article_record(article: Article) -> dict[str, Any]:
     }
 
 
-def event_record(event: Event) -> dict[str, Any]:
-    """The exported (and API) form of an event: its date, members, outlets, context and related events."""
+def event_record(store: Store, event: Event) -> dict[str, Any]:
+    """The exported (and API) form of an event: date, headline, cited summary, sources, context,
+    source comparison, members, story and related events."""
+    summary = summary_record(event.summary) if event.summary else None
     return {
         "id": event.id,
         "date": event.date,
         "granularity": event.granularity,
         "headline": event.headline,
+        "headline_citations": summary["headline"]["citations"] if summary else [],
+        "summary": summary["summary"] if summary else [],
+        "single_source": summary["single_source"] if summary else len(event.sources) <= 1,
+        "sources": _reports(store, event),
+        "context": [_context_record(c) for c in event.context],
+        "comparison": summary["comparison"] if summary else None,
         "article_ids": event.article_ids,
         "story_id": event.story_id,
-        "sources": event.sources,
         "first_published": event.first_published.isoformat() if event.first_published else None,
         "last_published": event.last_published.isoformat() if event.last_published else None,
-        "context": [_context_record(c) for c in event.context],
         "keyphrases": event.keyphrases,
         "related": [
             {
@@ -77,6 +83,22 @@ def event_record(event: Event) -> dict[str, Any]:
             for r in event.related
         ],
     }
+
+
+def _reports(store: Store, event: Event) -> list[dict[str, Any]]:
+    """Every outlet and URL that carried one of the event's articles, first reporter first."""
+    reports = []
+    for article in filter(None, map(store.get_article, event.article_ids)):
+        for copy in article.copies or [Copy(article.url, article.source, article.file)]:
+            reports.append(
+                {
+                    "source": copy.source,
+                    "url": copy.url,
+                    "published": article.published.isoformat() if article.published else None,
+                    "article_id": article.id,
+                }
+            )
+    return sorted(reports, key=lambda r: (r["published"] is None, r["published"] or "", r["source"] or ""))
 
 
 def story_record(story: Story) -> dict[str, Any]:
@@ -108,7 +130,7 @@ def export(store: Store, what: str, out: IO[str], format: str = "jsonl") -> int:
         raise ValueError(f"unknown export format {format!r}: choose one of {', '.join(FORMATS)}")
     records = {
         "articles": lambda: map(article_record, store.iter_articles()),
-        "events": lambda: map(event_record, store.iter_events()),
+        "events": lambda: (event_record(store, e) for e in store.iter_events()),
         "stories": lambda: map(story_record, store.iter_stories()),
     }[what]()
     count = 0
