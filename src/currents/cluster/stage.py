@@ -78,16 +78,18 @@ class ClusterStage:
             return ClusterReport()
         if progress:
             progress("clustering", 0, len(pending), None)
-        old_events = self.store.get_events(self._reopened(pending))
-        members = [article_id for event in old_events for article_id in event.article_ids]
-        articles = pending + self.store.articles_for_clustering(members, self.config.lead_chars)
-        idf = self._entity_idf(e.entity_id for a in articles for e in a.entities if e.entity_id)
-        groups = self.event_grouping.fit([featurize(a, idf, self.config) for a in articles])
-        events = self._events(groups, {a.id: a for a in articles}, old_events)
-        kept = {event.id for event in events}
-        self.store.replace_events([e.id for e in old_events if e.id not in kept], events)
-        stories = self._stories(events, old_events)
-        self._relate(events)
+        # One transaction: events, stories and related events are written together or not at all.
+        with self.store.transaction():
+            old_events = self.store.get_events(self._reopened(pending))
+            members = [article_id for event in old_events for article_id in event.article_ids]
+            articles = pending + self.store.articles_for_clustering(members, self.config.lead_chars)
+            idf = self._entity_idf(e.entity_id for a in articles for e in a.entities if e.entity_id)
+            groups = self.event_grouping.fit([featurize(a, idf, self.config) for a in articles])
+            events = self._events(groups, {a.id: a for a in articles}, old_events)
+            kept = {event.id for event in events}
+            self.store.replace_events([e.id for e in old_events if e.id not in kept], events)
+            stories = self._stories(events, old_events)
+            self._relate(events)
         if progress:
             progress("clustering", len(pending), len(pending), None)
         return ClusterReport(len(pending), len(events), len(stories))
@@ -331,5 +333,11 @@ def _positive(vector: Vector) -> Vector:
 
 
 def _weighted_overlap(shared: list[str], mine: list[str], theirs: list[str], idf: dict[str, float]) -> float:
-    weight = lambda ids: sum(idf.get(i, 1.0) for i in ids)  # noqa: E731
-    return weight(shared) / math.sqrt(weight(mine) * weight(theirs)) if mine and theirs else 0.0
+    """Cosine of two entity sets weighted by rarity: sharing rare entities relates events most."""
+    if not mine or not theirs:
+        return 0.0
+    return _weight(shared, idf) / math.sqrt(_weight(mine, idf) * _weight(theirs, idf))
+
+
+def _weight(entity_ids: list[str], idf: dict[str, float]) -> float:
+    return sum(idf.get(i, 1.0) for i in entity_ids)
