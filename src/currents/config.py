@@ -27,6 +27,11 @@ class IngestConfig:
     max_file_bytes: int = 20 * 1024 * 1024
     # Articles stored per transaction: what a crash can cost, and what a commit costs.
     batch_size: int = 200
+    # Worker processes that read and clean inputs while the main process stores (1: no workers).
+    processes: int = 2
+    # Inputs smaller than this in all are read in the main process: starting the workers (about a
+    # second, once per process) would cost more than they save.
+    parallel_min_bytes: int = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,10 @@ class ClusterConfig:
     same_outlet_factor: float = 0.8
     # How many of an article's heaviest terms and entities look up candidate events.
     lookup_keys: int = 12
-    # How many of the latest events per lookup key are compared (bounds the cost per article).
+    # How many of the latest events per lookup key are looked at (bounds the cost per article)...
     postings_scanned: int = 200
+    # ...and how many of those, sharing the most keys with the article, are scored.
+    max_candidates: int = 40
     # Share of the term similarity in an event-story score.
     story_term_share: float = 0.6
     story_threshold: float = 0.13
@@ -182,6 +189,12 @@ class PortalConfig:
     home_days: int = 7
     # Entries in each Atom feed (newest first).
     feed_entries: int = 50
+    # Latest events listed on an outlet's page; its coverage by month counts them all.
+    source_events: int = 50
+    # Processes writing the static site (0: one per CPU core), for stores of at least
+    # build_workers_from articles (a smaller site is written sooner than a process starts).
+    build_workers: int = 0
+    build_workers_from: int = 5000
     # Search results per page (HTML), and the JSON API's default and largest page size.
     search_results: int = 20
     api_default_limit: int = 20

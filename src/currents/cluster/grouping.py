@@ -14,7 +14,7 @@ the cost of one item does not grow with how many groups exist.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -31,6 +31,8 @@ class GroupingParams:
     window_days: int | None
     lookup_keys: int
     postings_scanned: int
+    # Only the groups sharing the most lookup keys with an item are scored.
+    max_candidates: int
     same_outlet_factor: float = 1.0
 
 
@@ -127,32 +129,43 @@ class Grouping:
         return [f"t:{k}" for k in top(item.terms, size)] + [f"e:{k}" for k in top(item.entities, size)]
 
     def _best(self, item: Features, groups: list[Group], index: dict[str, list[int]]) -> tuple[int | None, float]:
-        candidates: set[int] = set()
-        for key in self._keys(item):
-            candidates.update(index.get(key, ())[-self.params.postings_scanned :])
         best, best_score = None, self.params.threshold
-        for position in sorted(candidates):
+        for position in self._candidates(item, index):
             group = groups[position]
             if not group.members and group.id is None:
                 continue
-            score = self.score(item, group)
+            score = self._similarity(item, group)
+            if score < best_score:
+                continue  # the outlet check below can only lower a score
+            if self._same_outlet_within_hour(item, group):
+                score *= self.params.same_outlet_factor
             if score >= best_score and (best is None or score > best_score):
                 best, best_score = position, score
         return best, best_score
 
+    def _candidates(self, item: Features, index: dict[str, list[int]]) -> list[int]:
+        """The groups sharing the most lookup keys with the item (at most `max_candidates`)."""
+        shared: Counter[int] = Counter()
+        for key in self._keys(item):
+            shared.update(index.get(key, ())[-self.params.postings_scanned :])
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.max_candidates]
+        return sorted(position for position, _count in ranked)
+
     def score(self, item: Features, group: Group) -> float:
-        """Similarity of an item to a group: terms and entities by cosine, gated by time."""
+        """Similarity of an item to a group: terms and entities by cosine, gated by time and outlet."""
+        similarity = self._similarity(item, group)
+        if similarity and self._same_outlet_within_hour(item, group):
+            similarity *= self.params.same_outlet_factor
+        return similarity
+
+    def _similarity(self, item: Features, group: Group) -> float:
         if not self._in_window(item, group):
             return 0.0
         terms = dot(item.terms, group.terms) / math.sqrt(group.terms_norm2) if group.terms_norm2 > 0 else 0.0
         if item.entities and group.entities_norm2 > 0:
             entities = dot(item.entities, group.entities) / math.sqrt(group.entities_norm2)
-            similarity = self.params.term_share * terms + (1 - self.params.term_share) * entities
-        else:
-            similarity = terms
-        if self._same_outlet_within_hour(item, group):
-            similarity *= self.params.same_outlet_factor
-        return similarity
+            return self.params.term_share * terms + (1 - self.params.term_share) * entities
+        return terms
 
     def _in_window(self, item: Features, group: Group) -> bool:
         window = self.params.window_days

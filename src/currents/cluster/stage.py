@@ -59,6 +59,7 @@ class ClusterStage:
                 window_days=config.event_window_days,
                 lookup_keys=config.lookup_keys,
                 postings_scanned=config.postings_scanned,
+                max_candidates=config.max_candidates,
                 same_outlet_factor=config.same_outlet_factor,
             )
         )
@@ -69,6 +70,7 @@ class ClusterStage:
                 window_days=None,
                 lookup_keys=config.lookup_keys,
                 postings_scanned=config.postings_scanned,
+                max_candidates=config.max_candidates,
             )
         )
 
