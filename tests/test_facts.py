@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from currents.model import Sentence, TimeExpression
-from currents.text.facts import dated_facts, event_date, unfit_sentences
+from currents.text.facts import dated_facts, event_date, lead_sentences, stamp_day, unfit_sentences
 from currents.text.timex import time_expressions
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
@@ -16,10 +16,10 @@ THURSDAY = date(2016, 11, 17)
 NON_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}
 
 
-def names_by_sentence(doc) -> dict[int, list[str]]:
-    """Sentence index -> names spaCy found in it (the stage passes canonical names instead)."""
+def names_by_sentence(doc) -> dict[int, list[tuple[int, int, str]]]:
+    """Sentence index -> where spaCy found which names in it (the stage passes canonical names instead)."""
     return {
-        index: [e.text for e in sentence.ents if e.label_ not in NON_NAME_LABELS]
+        index: [(e.start_char, e.end_char, e.text) for e in sentence.ents if e.label_ not in NON_NAME_LABELS]
         for index, sentence in enumerate(doc.sents)
     }
 
@@ -204,3 +204,72 @@ def test_seed_004_has_background_facts_and_no_event_date(nlp):
     assert "Burundi" in by_date[("2017", "year")].entities
     # Relative dates ("last year", "Earlier this year", "in April") cannot be placed: no facts from them.
     assert set(by_date) == {("2011", "year"), ("2023", "year"), ("2017", "year"), ("2019", "year")}
+
+
+# -- what a reader takes for the event, the lead and a fact's parties ---------------------------------
+
+
+def test_the_event_told_again_is_not_a_fact_but_a_reaction_that_day_is(nlp):
+    text = (
+        "Gunmen attacked three cafes in the city centre on Friday evening, killing twelve people. "
+        "Police sealed off the district and hospitals called in extra staff overnight. "
+        "The mayor cancelled all public events in the city, officials said. "
+        "For the families of the victims, this was a massacre on a Friday night. "
+        "The prime minister said on Friday evening that the attackers would be found."
+    )
+    when, facts = understand(nlp, text, date(2015, 11, 14))
+    assert when.value == "2015-11-13"
+    assert [fact.text for fact in facts] == [
+        "The prime minister said on Friday evening that the attackers would be found."
+    ]
+
+
+def test_a_date_in_an_open_question_is_not_a_fact(nlp):
+    text = (
+        "Investigators are trying to find out whether the suspect travelled to Syria in 2014, officials said. "
+        "He had moved to Brussels in 2012, according to court records."
+    )
+    _, facts = understand(nlp, text, None)
+    assert fact_dates(facts) == {("2012", "year")}
+
+
+def test_an_undated_biography_keeps_dates_after_its_first_one(nlp):
+    text = (
+        "The senator was born in Hawaii on August 4, 1961, and studied law in Massachusetts. "
+        "He was elected president on November 4, 2008, and sworn in on January 20, 2009."
+    )
+    _, facts = understand(nlp, text, None)
+    assert {("1961-08-04", "day"), ("2008-11-04", "day"), ("2009-01-20", "day")} <= fact_dates(facts)
+
+
+def test_a_facts_entities_are_those_named_in_its_clause(nlp):
+    text = (
+        "The report was published on Wednesday by the ministry in the capital. "
+        "Investigators compared the loss with Air France flight 447, which crashed in the Atlantic in 2009. "
+        "In 2000, Russia signed the Rome Statute, but never ratified it."
+    )
+    _, facts = understand(nlp, text, THURSDAY)
+    by_date = {fact.date: fact for fact in facts}
+    assert by_date["2009"].entities[0].startswith("Air France")
+    assert "Russia" in by_date["2000"].entities
+
+
+def test_page_furniture_is_not_the_lead():
+    sentences = [
+        Sentence(0, 0, 90, "Please share this article with others using the link below, do not cut and paste it."),
+        Sentence(1, 91, 160, "Email sales@example.com to buy additional rights for this story today."),
+        Sentence(2, 161, 250, "Gunmen attacked three cafes in the city centre on Friday evening, killing twelve."),
+    ]
+    assert lead_sentences(sentences) == {2}
+
+
+def test_a_date_stamp_in_an_undated_page_is_its_day(nlp):
+    text = (
+        "World news\n"
+        "November 14, 2015 12:56 pm\n"
+        "Gunmen attacked three cafes in the city centre on Friday evening, killing twelve people."
+    )
+    doc = nlp(text)
+    sentences = [Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)]
+    assert stamp_day(time_expressions(doc, None), sentences) == date(2015, 11, 14)
+

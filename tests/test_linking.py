@@ -135,3 +135,17 @@ def test_entities_that_prove_to_be_one_are_one_record_and_facts_use_canonical_na
     assert court.entity_id == "international-criminal-court"
     assert court.mentions == 2 and {"ICC", "The International Criminal Court"} <= set(court.surfaces)
     assert article.dated_facts[0].entities == ["International Criminal Court", "Vladimir Putin"]
+
+
+def test_one_name_spelt_in_another_order_links_across_articles(store, nlp):
+    ids = link_all(
+        store,
+        nlp,
+        {
+            "b1": "Police in Paris named the attacker as Omar Ismail Mostefai, a French citizen. "
+            "Turkey said it had warned France about him twice.",
+            "b2": "Neighbours in Paris said Ismael Omar Mostefai had lived quietly, "
+            "and Turkey had warned France about him.",
+        },
+    )
+    assert ids["b2"]["Ismael Omar Mostefai"] == ids["b1"]["Omar Ismail Mostefai"]

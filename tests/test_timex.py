@@ -223,3 +223,23 @@ def test_future_clause_turns_a_yearless_month_forward(nlp):
     first, second = time_expressions(nlp(text), THURSDAY)
     assert (first.value, first.note) == ("2016-12", timex.NOTE_FUTURE)
     assert (second.value, second.note) == ("2015-12", None)
+
+
+def test_two_days_later_counts_from_the_date_just_given(nlp):
+    doc = nlp(
+        "On 27 January 2014 the two firms signed a patent deal. Two days later the company sold its phone unit. "
+        "The next day its shares rose."
+    )
+    found = by_text(time_expressions(doc, None))
+    assert (found["Two days later"].value, found["Two days later"].granularity) == ("2014-01-29", "day")
+    assert found["Two days later"].note.startswith(timex.NOTE_ANCHORED)
+    assert found["The next day"].value == "2014-01-30"  # the day after those two days
+
+
+def test_a_step_from_a_happening_the_text_does_not_date_stays_unplaced(nlp):
+    doc = nlp(
+        "The court ruled on 3 May 2019 against the company. Lawyers for both sides argued for hours. "
+        "Neither side commented afterwards. Nobody expected an appeal. Two days later the firm appealed."
+    )
+    found = by_text(time_expressions(doc, None))
+    assert found["Two days later"].value is None  # the dated sentence is too far back to count from

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -174,3 +175,35 @@ def test_tables_and_link_lists_yield_no_entities_or_facts(tmp_path):
         (article,) = app.store.iter_articles()
     assert not any(f.date.startswith(("199", "200")) for f in article.dated_facts)
     assert all(e.name != "Bergen" for e in article.entities)
+
+
+def test_an_undated_page_is_read_against_its_own_date_stamp():
+    from currents.config import load_config
+    from currents.text.understand import Job, analyse
+
+    text = (
+        "World news\n"
+        "November 14, 2015 12:56 pm\n"
+        "Gunmen attacked three cafes in the city centre on Friday evening, killing twelve people. "
+        "Police sealed off the district and hospitals called in extra staff overnight."
+    )
+    [analysis] = analyse([Job("a", "Cafe attacks", text, None)], load_config(nlp__enabled=True).nlp)
+    assert (analysis.event_date.value, analysis.event_date.granularity) == ("2015-11-13", "day")
+    assert analysis.notes["reference_date"] == {"date": "2015-11-14", "from": "date stamp in the text"}
+
+
+def test_each_entry_of_a_live_blog_is_read_against_its_own_stamp():
+    from currents.config import load_config
+    from currents.text.understand import Job, analyse
+
+    text = (
+        "Rescue teams reached the flooded valley today, the army said, and more help is on its way.\n"
+        "0900 GMT, 4 March 2012\n"
+        "The river burst its banks today after three days of rain, officials said in a statement.\n"
+        "The mayor said yesterday that the old bridge had been closed as a precaution."
+    )
+    [analysis] = analyse([Job("a", "Floods live", text, date(2012, 3, 5))], load_config(nlp__enabled=True).nlp)
+    by_sentence = {(d.sentence, d.text): d.value for d in analysis.dates}
+    assert by_sentence[(0, "today")] == "2012-03-05"  # above the first entry: the page's own date
+    assert by_sentence[(2, "today")] == "2012-03-04"  # in the 4 March entry
+    assert by_sentence[(3, "yesterday")] == "2012-03-03"

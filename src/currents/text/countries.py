@@ -23,9 +23,11 @@ from typing import Any
 from countryinfo import CountryInfo
 
 # When two countries claim one spelling, a country's own name beats a spelling
-# of another country, which beats an adjective ("Dominican" is shared by two:
-# then the more populous country wins).
-_NAME, _SPELLING, _ADJECTIVE = 0, 1, 2
+# of another country, which beats an adjective, which beats one part of a
+# country's two-part adjective ("Serbian" is Serbia's; "Serbian/Montenegrin"
+# belonged to the defunct Serbia and Montenegro). Among equals ("Dominican" is
+# shared by two) the more populous country wins.
+_NAME, _SPELLING, _ADJECTIVE, _SHARED_ADJECTIVE = 0, 1, 2, 3
 # Abbreviations used as names in prose ("UK", "DRC") are at most this long.
 MAX_ABBREVIATION = 5
 
@@ -35,6 +37,7 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DOTS_AND_SPACES = re.compile(r"[.\s]")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """The form two spellings of one name share: accents, case, "the", possessive and punctuation removed.
 
@@ -92,10 +95,10 @@ class _Claims:
         if key and (key not in self._best or candidate < self._best[key]):
             self._best[key] = candidate
 
-    def claim_adjective(self, adjective: str, population: int, display: str) -> None:
+    def claim_adjective(self, adjective: str, population: int, display: str, rank: int = _ADJECTIVE) -> None:
         """An adjective and its plural, which names the people ("Russians")."""
-        self.claim(name_key(adjective), _ADJECTIVE, population, display)
-        self.claim(name_key(adjective + "s"), _ADJECTIVE, population, display)
+        self.claim(name_key(adjective), rank, population, display)
+        self.claim(name_key(adjective + "s"), rank, population, display)
 
     def winners(self) -> dict[str, str]:
         return {key: display for key, (_, _, display) in self._best.items()}
@@ -115,8 +118,10 @@ def _claim_country(info: dict[str, Any], overrides: dict[str, str], names: _Clai
         elif short not in own_codes:
             # "UK", "UAE", "DRC" are names in prose; ISO codes ("GB", "RUS") are not.
             abbreviations.claim(short, _SPELLING, population, display)
-    for adjective in _split(info.get("demonym")):
-        names.claim_adjective(adjective, population, display)
+    adjectives = _split(info.get("demonym"))
+    rank = _ADJECTIVE if len(adjectives) == 1 else _SHARED_ADJECTIVE
+    for adjective in adjectives:
+        names.claim_adjective(adjective, population, display, rank)
     return display
 
 

@@ -2,28 +2,41 @@
 
 spaCy tags each mention on its own: "Russian" (NORP), "Vladimir Putin" and
 "Putin" (PERSON), "the International Criminal Court" and "ICC" (ORG),
-sometimes "Burkina Faso" as a PERSON. Later stages need one record per thing
-the article talks about, so this module
+sometimes "Burkina Faso" as a PERSON, and often a name once out of five
+times. Later stages need one record per thing the article talks about, so
+this module
 
+- reads the spans as composed by text/spans.py (named events such as "the
+  Paris attacks", model numbers, ministries, venues);
 - cleans each span: edge punctuation, a leading article or number, a possessive,
   titles before a person's name ("Russian President Vladimir Putin" is the
-  person "Vladimir Putin", and the "Russian" is a mention of Russia);
+  person "Vladimir Putin", and the "Russian" is a mention of Russia); a
+  courtesy title ("Mr Hollande") makes a person whatever the tag;
 - reads countries with the country table (text/countries.py): any span that
   names a country, in any spelling, adjective or seat of government, is that
   country, typed GPE;
 - drops what is not a name: spans in sentences of garbage (tables, link lists),
   spans that are mostly digits or punctuation, all-lower-case spans (in English
-  news they come from URLs and slugs: "hillary-clinton"), and regional
+  news they come from URLs and slugs: "hillary-clinton"), common nouns the
+  model took for a group ("Seismologists" opening a sentence), and regional
   adjectives ("African", "Western") too vague to be entities. Other NORP spans
   (religious and political groups: "Islamist", "Democrats") stay NORP;
+- settles one type per name by vote ("Santos" tagged PERSON twice and GPE
+  once is a PERSON), keeping countries countries;
 - groups mentions of one thing: same name, a person's surname or first name
   alone with their full name ("Putin" with "Vladimir Putin"; with several
-  people of that surname, the one introduced first), an acronym with its long
-  form ("ICC" with "International Criminal Court", from a "Name (ACR)"
-  pattern or from initials).
+  people of that surname, the one introduced first), two spellings and orders
+  of one full name ("Omar Ismail Mostefai", "Ismaël Omar Mostefaï"), a model's
+  short name with its full one ("Galaxy S5", "Samsung Galaxy S5"; "MH370",
+  "Flight 370"), a clipped name with its full one ("Man City"), a bare name
+  with its prefixed one ("Milan", "AC Milan"), a place's adjective with the
+  place ("Crimean", "Crimea"), an acronym with its long form ("ICC" with
+  "International Criminal Court", from a "Name (ACR)" pattern or from initials);
+- counts the repeats the model did not tag: another occurrence of a name the
+  article tagged is a mention too ("Barclays" tagged once, written five times).
 
-Everything works from the tokens, tags and NER spans of one parsed `Doc`; no
-dependency parse, no second tokenisation, one pass over the spans.
+A headline is read as its own Doc beside the body's. Everything works from
+the tokens, tags and NER spans; no dependency parse, no second tokenisation.
 """
 
 from __future__ import annotations
@@ -31,19 +44,22 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import NamedTuple, TypeVar
 
+import numpy
+from spacy.attrs import ENT_TYPE, IS_ALPHA, IS_SPACE, LIKE_URL, ORTH, POS
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span
 
 from currents.model import LocalEntity
 from currents.text.countries import MAX_ABBREVIATION, abbreviation, country_for, name_key, regional_adjectives
+from currents.text.nlp import sentences_of, text_of
+from currents.text.spans import MODEL_CODE, Piece, entity_pieces, ministry_forms
 
-# WORK_OF_ART is left out: on news text the small model gives it mostly to
-# headlines, quotes and misread names ("PARIS", "Hollande", "Ph.D.").
-ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "LAW", "EVENT", "FAC", "PRODUCT"})
-PERSON, COUNTRY_TYPE, NORP = "PERSON", "GPE", "NORP"
+PERSON, COUNTRY_TYPE, NORP, ORG_TYPE = "PERSON", "GPE", "NORP", "ORG"
 # Types whose names have acronyms ("ICC", "UNSC", "NATO"); countries have theirs in the country table.
 ACRONYM_TYPES = frozenset({"ORG", "LAW", "EVENT", "FAC", "PRODUCT", "NORP"})
 
@@ -59,6 +75,9 @@ TITLES = frozenset(
 )
 # Name particles that may be dropped or written differently ("Bashar al-Assad" / "Bashar Assad").
 NAME_PARTICLES = frozenset("al el bin ibn abu de del della der di da van von le la dos das du".split())
+# Two spellings of one name ("Ismail", "Ismael") are at least this similar (difflib ratio) and this long.
+MIN_SPELLING_SIMILARITY = 0.8
+MIN_VARIANT_LENGTH = 3
 # Acronyms of organisations run longer than country abbreviations ("ECOWAS", "UNESCO").
 MAX_ACRONYM = 8
 # Time-zone abbreviations the model takes for organisations ("03:00 GMT").
@@ -79,6 +98,9 @@ MAX_SENTENCE_LINK_SHARE = 0.2
 # ...and the letter test needs this many tokens to mean anything.
 MIN_TOKENS_FOR_WORD_SHARE = 4
 
+_COMMON_NOUN_TAGS = frozenset({"NN", "NNS"})
+# A courtesy title makes whatever follows a person's name, whatever the model tagged ("Mr Hollande" as ORG).
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Miss|Dr|Sir|Dame)\.?\s+[A-Z]")
 _EDGE_PUNCTUATION = "\"'“”‘’«»()[]{}<>*_#|,;:!?–—-/\\ "
 _LEADING_LOWER_ARTICLE = re.compile(r"^(?:the|an?)\s+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
@@ -86,41 +108,88 @@ _LEADING_NUMBER = re.compile(r"^\d[\d,./-]*\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _NAME_SPLIT = re.compile(r"[\s-]+")
 _JUNK_SENTENCES = "currents.junk_sentences"
+_FIRST_WORD = re.compile(r"\w+|\W")
+T = TypeVar("T")
+# Types of places an adjective can derive from, and the endings that make adjectives of place names.
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+PLACE_TYPE = "GPE"
+_ADJECTIVE_ENDINGS = ("ian", "an", "n", "ese", "i")
+# A short prefix of capitals before a club's or company's name ("AC", "FC", "SK").
+_INITIALISM = re.compile(r"[A-Z]{2,3}")
+_FLIGHT_CODE = re.compile(r"[A-Z]{2}(?P<number>\d{1,4})")
 
 
-def local_entities(doc: Doc) -> list[LocalEntity]:
-    """The entities `doc` mentions, one record per thing, in order of first mention."""
-    mentions = _mentions(doc)
+class NamedSpan(NamedTuple):
+    """Where a text names an entity: character offsets into the Doc's text, and the entity's name."""
+
+    start: int
+    end: int
+    name: str
+
+
+def local_entities(doc: Doc, headline: Doc | None = None) -> list[LocalEntity]:
+    """The entities `doc` mentions, one record per thing, in order of first mention.
+
+    A `headline` (its own Doc) is read with the body: it names the actors most
+    plainly ("Putin said that Russia would withdraw"), so its "Putin" joins the
+    body's "Vladimir Putin". Its mentions count, at offset 0 (the body's start).
+    """
+    docs = [doc] if headline is None else [headline, doc]
+    mentions = [mention for one in docs for mention in _mentions(one, in_headline=one is headline)]
     _settle_types(mentions)
     groups = _group(mentions)
     _merge_person_short_forms(groups)
-    _merge_acronyms(doc, groups, mentions)
-    return sorted((group.entity() for group in groups if group.root is group), key=lambda e: e.first_offset)
+    _merge_reordered_names(groups)
+    _merge_model_names(groups)
+    _merge_clipped_names(groups)
+    _merge_prefixed_names(groups)
+    _merge_organisation_short_forms(groups)
+    _merge_place_adjectives(groups)
+    _merge_acronyms(groups, mentions)
+    roots = [g for g in groups if g.root is g]
+    for one in docs:
+        _count_untagged_repeats(one, roots, in_headline=one is headline)
+    return sorted((group.entity() for group in roots), key=lambda e: e.first_offset)
 
 
-def entities_by_sentence(doc: Doc, entities: Iterable[LocalEntity]) -> dict[int, list[str]]:
-    """Sentence index (as in `enumerate(doc.sents)`) -> names of the entities it mentions.
+def mentions_by_sentence(doc: Doc, entities: Iterable[LocalEntity]) -> dict[int, list[NamedSpan]]:
+    """Sentence index (as in `enumerate(doc.sents)`) -> where it names which entity, in text order.
 
-    `entities` is what `local_entities(doc)` returned; each NER span is matched
-    to its entity by the surface it was recorded under, so nothing is
-    re-cleaned. Garbage sentences have no entries, as they gave no entities.
+    `entities` is what `local_entities` returned; each NER piece is matched to
+    its entity by the surface it was recorded under, so nothing is re-cleaned,
+    and untagged repeats of an entity's names count too ("Barclays" the model
+    missed). Garbage sentences have no entries, as they gave no entities.
     """
+    entities = list(entities)
     names_by_surface: dict[str, list[str]] = {}
+    forms: dict[str, str | None] = {}
     for entity in entities:
         for surface in entity.surfaces:
             names_by_surface.setdefault(surface, []).append(entity.name)
-    starts = _sentence_starts(doc)
+        for form in _written_forms(entity):
+            forms[form] = entity.name if forms.get(form, entity.name) == entity.name else None
+    spans = [
+        NamedSpan(piece.span.start_char, piece.span.end_char, name)
+        for piece in entity_pieces(doc)
+        for name in names_by_surface.get(piece.surface, ())
+    ]
+    spans.extend(NamedSpan(*found) for found in _untagged_occurrences(doc, forms))
+    starts = [sentence.start_char for sentence in sentences_of(doc)]
     junk = junk_sentences(doc)
-    found: dict[int, list[str]] = {}
-    for span in _entity_spans(doc):
+    found: dict[int, list[NamedSpan]] = {}
+    for span in sorted(spans):
         sentence = bisect_right(starts, span.start) - 1
-        if sentence in junk:
-            continue
-        for name in names_by_surface.get(_surface(span), ()):
-            names = found.setdefault(sentence, [])
-            if name not in names:
-                names.append(name)
+        if sentence not in junk:
+            found.setdefault(sentence, []).append(span)
     return found
+
+
+def _written_forms(entity: LocalEntity) -> set[str]:
+    """The entity's names as a text writes them again: name, cleaned surfaces, a person's surname."""
+    forms = {entity.name, *(_trim(surface, True, keep_numbers=True) for surface in entity.surfaces)}
+    if entity.type == PERSON and " " in entity.name:
+        forms.add(entity.name.split()[-1])
+    return {form for form in forms if _looks_like_name(form)}
 
 
 def junk_sentences(doc: Doc) -> frozenset[int]:
@@ -129,32 +198,33 @@ def junk_sentences(doc: Doc) -> frozenset[int]:
     Such a sentence has few word tokens, or many link/pipe tokens, or a link
     and no verb at all; nothing in it should become an entity, a keyphrase or
     a fact. Computed once per `Doc` (kept in `doc.user_data`), as several
-    steps ask.
+    steps ask, from running counts over one array of token attributes.
     """
     if _JUNK_SENTENCES not in doc.user_data:
-        doc.user_data[_JUNK_SENTENCES] = frozenset(
-            index for index, sentence in enumerate(doc.sents) if _is_junk(sentence)
-        )
+        doc.user_data[_JUNK_SENTENCES] = _junk(doc)
     return doc.user_data[_JUNK_SENTENCES]
 
 
-def _is_junk(sentence: Span) -> bool:
-    tokens = words = links = 0
-    has_verb = False
-    for token in sentence:
-        if token.is_space:
-            continue
-        tokens += 1
-        if token.is_alpha:
-            words += 1
-        elif token.like_url or _is_link_or_cell(token.text):
-            links += 1
-        has_verb = has_verb or token.pos in (VERB, AUX)
-    return bool(tokens) and (
-        (links > 0 and not has_verb)
-        or links / tokens > MAX_SENTENCE_LINK_SHARE
-        or (tokens >= MIN_TOKENS_FOR_WORD_SHARE and words / tokens < MIN_SENTENCE_WORD_SHARE)
-    )
+def _junk(doc: Doc) -> frozenset[int]:
+    space, alpha, url, pos, orth = doc.to_array([IS_SPACE, IS_ALPHA, LIKE_URL, POS, ORTH]).T
+    counted = space == 0
+    words = counted & (alpha == 1)
+    links = counted & ~words & (url == 1)
+    for i in numpy.flatnonzero(counted & ~words & (url == 0)):
+        links[i] = _is_link_or_cell(doc.vocab.strings[orth[i]])
+    verbs = counted & numpy.isin(pos, (VERB, AUX))
+    # Running counts: a sentence's count of each is a difference of two entries.
+    running = numpy.vstack([numpy.zeros(4, dtype=int), numpy.cumsum([counted, words, links, verbs], axis=1).T])
+    junk = set()
+    for index, sentence in enumerate(sentences_of(doc)):
+        tokens, words_in, links_in, verbs_in = (running[sentence.end] - running[sentence.start]).tolist()
+        if tokens and (
+            (links_in > 0 and not verbs_in)
+            or links_in / tokens > MAX_SENTENCE_LINK_SHARE
+            or (tokens >= MIN_TOKENS_FOR_WORD_SHARE and words_in / tokens < MIN_SENTENCE_WORD_SHARE)
+        ):
+            junk.add(index)
+    return frozenset(junk)
 
 
 def person_name_tokens(name: str) -> list[str]:
@@ -180,77 +250,70 @@ class _Mention:
     type: str
     surfaces: list[str]
     offset: int
-    end_token: int
+    # An acronym written in brackets right after the mention ("International Criminal Court (ICC)").
+    bracketed: str | None
+    # The name as written, cleaned ("Russian" for a mention of Russia): what a repeat of it looks like.
+    form: str = ""
+    # Read as a country through the country table (typed GPE, like any place spaCy tags GPE).
+    is_country: bool = False
     # A one-word PERSON span read as a country ("Mali"): its person reading, in
     # case the article turns out to use the word as part of a person's name ("Jordan").
     person_reading: str | None = None
+    # What makes two mentions one thing when their names differ ("Iraq war", "war in Iraq").
+    identity: str | None = None
 
     @property
     def key(self) -> str:
-        return name_key(self.name)
+        return self.identity or name_key(self.name)
 
 
-def _mentions(doc: Doc) -> list[_Mention]:
+def _mentions(doc: Doc, in_headline: bool = False) -> list[_Mention]:
     starts = _sentence_starts(doc)
     junk = junk_sentences(doc)
     mentions: list[_Mention] = []
-    for span in _entity_spans(doc):
-        sentence = bisect_right(starts, span.start) - 1
+    for piece in entity_pieces(doc):
+        sentence = bisect_right(starts, piece.span.start) - 1
         if sentence not in junk:
-            mentions.extend(_read(span, starts[sentence]))
+            mentions.extend(_read(piece, starts[sentence]))
+    if in_headline:
+        for mention in mentions:
+            mention.offset = 0
     return mentions
 
 
-def _entity_spans(doc: Doc) -> Iterator[Span]:
-    """NER spans of the kept types, cut at line breaks.
-
-    The small model runs names across paragraphs ("Jose Mourinho\n\nShevchenko"
-    as one PERSON); a name never spans a line break, so each line is a span.
-    """
-    for span in doc.ents:
-        if span.label_ not in ENTITY_LABELS:
-            continue
-        if "\n" not in span.text:
-            yield span
-            continue
-        offset = span.start_char
-        for line in span.text.split("\n"):
-            start = offset + len(line) - len(line.lstrip())
-            piece = doc.char_span(start, offset + len(line.rstrip()), label=span.label_, alignment_mode="contract")
-            if piece is not None and len(piece):
-                yield piece
-            offset += len(line) + 1
-
-
-def _read(span: Span, sentence_start: int) -> list[_Mention]:
-    """The mentions one span makes: usually one, none for garbage, two for "Russian-Georgian"."""
-    surface = _surface(span)
+def _read(piece: Piece, sentence_start: int) -> list[_Mention]:
+    """The mentions one piece makes: usually one, none for garbage, two for "Russian-Georgian"."""
+    span, surface = piece.span, piece.surface
+    if piece.name is not None:
+        bracketed = _parenthesised_acronym(span.doc, span.end)
+        mention = _Mention(piece.name, piece.label, [surface], span.start_char, bracketed, surface)
+        mention.identity = piece.identity
+        return [mention]
     at_sentence_start = span.start == sentence_start or (
         span.start > sentence_start and span.doc[span.start - 1].is_punct
     )
-    text = _trim(surface, at_sentence_start, keep_numbers=span.label_ == PERSON)
-    if not _looks_like_name(text):
-        return []
-    mention = _Mention(text, span.label_, [surface], span.start_char, span.end)
+    label = PERSON if _HONORIFIC.match(surface) else piece.label
+    text = _trim(surface, at_sentence_start, keep_numbers=label == PERSON)
+    if not _looks_like_name(text) or (label == NORP and all(token.tag_ in _COMMON_NOUN_TAGS for token in span)):
+        return []  # "Seismologists" capitalised at the start of a sentence is no name
+    bracketed = _parenthesised_acronym(span.doc, span.end) if label in ACRONYM_TYPES and " " in text else None
+    mention = _Mention(text, label, [surface], span.start_char, bracketed, identity=piece.identity)
     extra: list[_Mention] = []
-    if span.label_ == PERSON:
+    if label == PERSON:
         extra = _strip_person_titles(mention)
         titled = _titled_surface(span, sentence_start)
         if titled:
             mention.surfaces.append(titled)
+    mention.form = mention.name
     country = country_for(mention.name)
     if country is not None:
-        one_word_person = span.label_ == PERSON and " " not in mention.name
+        one_word_person = label == PERSON and " " not in mention.name
         mention.person_reading = mention.name if one_word_person else None
-        mention.name, mention.type = country, COUNTRY_TYPE
+        mention.name, mention.type, mention.is_country = country, COUNTRY_TYPE, True
         return [mention, *extra]
-    if span.label_ == NORP:
+    if label == NORP:
         return [*_norp_mentions(mention), *extra]
     return [mention, *extra]
-
-
-def _surface(span: Span) -> str:
-    return " ".join(span.text.split())
 
 
 def _trim(text: str, at_sentence_start: bool, keep_numbers: bool) -> str:
@@ -281,7 +344,7 @@ def _looks_like_name(text: str) -> bool:
     if "://" in text or "www." in text or compact.count("/") >= 2:
         return False
     letters = sum(c.isalpha() for c in compact)
-    return letters >= MIN_NAME_LETTER_SHARE * len(compact)
+    return letters >= MIN_NAME_LETTER_SHARE * len(compact) or MODEL_CODE.fullmatch(compact) is not None
 
 
 def _strip_person_titles(mention: _Mention) -> list[_Mention]:
@@ -299,7 +362,7 @@ def _strip_person_titles(mention: _Mention) -> list[_Mention]:
     mention.name = " ".join(words[first:])
     if country is None:
         return []
-    return [_Mention(country, COUNTRY_TYPE, [words[0]], mention.offset, mention.end_token)]
+    return [_Mention(country, COUNTRY_TYPE, [words[0]], mention.offset, None, words[0], True)]
 
 
 def _titled_surface(span: Span, sentence_start: int) -> str | None:
@@ -325,7 +388,7 @@ def _norp_mentions(mention: _Mention) -> list[_Mention]:
         countries = [country_for(part) for part in mention.name.split("-")]
         if all(countries):
             return [
-                _Mention(country, COUNTRY_TYPE, list(mention.surfaces), mention.offset, mention.end_token)
+                _Mention(country, COUNTRY_TYPE, list(mention.surfaces), mention.offset, None, mention.form, True)
                 for country in dict.fromkeys(countries)
             ]
     if mention.key in regional_adjectives():
@@ -350,15 +413,15 @@ def _settle_types(mentions: list[_Mention]) -> None:
     surnames = {tokens[-1] for tokens in full_names}
     for mention in mentions:
         if mention.person_reading and name_key(mention.person_reading) in person_words:
-            mention.name, mention.type = mention.person_reading, PERSON
-        elif mention.type not in (PERSON, COUNTRY_TYPE) and " " not in mention.name and mention.key in surnames:
+            mention.name, mention.type, mention.is_country = mention.person_reading, PERSON, False
+        elif not mention.is_country and mention.type != PERSON and " " not in mention.name and mention.key in surnames:
             mention.type = PERSON
     votes: dict[str, Counter[str]] = {}
     for mention in mentions:
-        if mention.type != COUNTRY_TYPE:
+        if not mention.is_country:
             votes.setdefault(mention.key, Counter())[mention.type] += 1
     for mention in mentions:
-        if mention.type != COUNTRY_TYPE:
+        if not mention.is_country:
             mention.type = votes[mention.key].most_common(1)[0][0]
 
 
@@ -369,6 +432,8 @@ class _Group:
     type: str
     mentions: list[_Mention] = field(default_factory=list)
     extra_surfaces: list[str] = field(default_factory=list)
+    # Offsets of repeats of the group's forms that NER did not tag (see `_count_untagged_repeats`).
+    repeats: list[int] = field(default_factory=list)
     root: _Group = field(init=False)
 
     def __post_init__(self) -> None:
@@ -393,7 +458,7 @@ class _Group:
 
     @property
     def first_offset(self) -> int:
-        return min(mention.offset for mention in self.mentions)
+        return min([mention.offset for mention in self.mentions] + self.repeats)
 
     def entity(self) -> LocalEntity:
         surfaces = [surface for m in self.mentions for surface in m.surfaces] + self.extra_surfaces
@@ -401,7 +466,7 @@ class _Group:
             name=self._fullest_name(),
             type=self.type,
             surfaces=list(dict.fromkeys(surfaces)),
-            mentions=len(self.mentions),
+            mentions=len(self.mentions) + len(self.repeats),
             first_offset=self.first_offset,
         )
 
@@ -458,6 +523,171 @@ def _merge_person_short_forms(groups: list[_Group]) -> None:
             min(targets, key=lambda target: target.first_offset).absorb(group)
 
 
+def _merge_model_names(groups: list[_Group]) -> None:
+    """Join a model's short name to its full name: "MH370" and "Galaxy S5" to "Flight MH370" and "Samsung Galaxy S5".
+
+    A name with a number in it names one model or flight; a longer name of the
+    article ending with the same words names the same thing, whatever the
+    model tagged each (a PRODUCT here, an ORG there). Shortest names join
+    first, so a chain ends at the fullest name.
+    """
+    named = [g for g in groups if g.root is g and g.type != PERSON and not _is_country_group(g)]
+    by_length = sorted(named, key=lambda g: len(g.name.split()))
+    for index, group in enumerate(by_length):
+        words = group.name.split()
+        if not any(c.isdigit() for c in group.name):
+            continue
+        longer = [g for g in by_length[index + 1 :] if _ends_with_model(g.name.split(), words)]
+        if longer:
+            max(longer, key=lambda g: len(g.name.split())).find().absorb(group)
+
+
+def _ends_with_model(full: list[str], short: list[str]) -> bool:
+    """"Samsung Galaxy S5" ends with "Galaxy S5"; "Malaysia Airlines Flight 370" ends with flight "MH370"
+    (a flight code is the airline's letters and the flight's number)."""
+    if len(full) <= len(short):
+        return False
+    if full[-len(short) :] == short:
+        return True
+    code = _FLIGHT_CODE.fullmatch(short[0]) if len(short) == 1 else None
+    return code is not None and full[-2].casefold() == "flight" and full[-1] == code["number"]
+
+
+def _merge_place_adjectives(groups: list[_Group]) -> None:
+    """Join a place's adjective to the place the article names: "Crimean" to "Crimea", "Parisian" to "Paris".
+
+    Countries get theirs from the country table; for other places the
+    adjective is read off the name ("-n", "-an", "-ian", "-ese", "-i"), and only
+    when the article names the place itself, so nothing is guessed.
+    """
+    places = {g.mentions[0].key: g for g in groups if g.root is g and g.type not in (PERSON, NORP) and g.mentions}
+    for group in groups:
+        # The model tags such an adjective NORP, or anything at all ("Sumatran" as an ORG).
+        if group.root is not group or not group.mentions or " " in group.name or _is_country_group(group):
+            continue
+        place = next((places[k] for k in _places_of_adjective(group.mentions[0].key) if k in places), None)
+        if place is not None:
+            place = place.find()
+            place.absorb(group)
+            # Only a place has an adjective of its own: "Crimea" tagged ORG is a place.
+            place.type = place.type if place.type in PLACE_TYPES else PLACE_TYPE
+
+
+def _places_of_adjective(adjective: str) -> list[str]:
+    """Place names an adjective may derive from: "crimean" -> "crimea", "parisian" -> "paris"."""
+    stems = [adjective[: -len(ending)] for ending in _ADJECTIVE_ENDINGS if adjective.endswith(ending)]
+    return [stem for stem in stems if stem] + [stem + "a" for stem in stems if stem and not stem.endswith("a")]
+
+
+def _merge_clipped_names(groups: list[_Group]) -> None:
+    """Join a clipped name to its full form: "Man City" to "Manchester City", "Univ. Chicago" to "University Chicago".
+
+    Same number of words, each word of the short name the start of the
+    long one's, at least one clipped; people and countries have their own rules.
+    """
+    named = [g for g in groups if g.root is g and g.type != PERSON and not _is_country_group(g) and " " in g.name]
+    for group in named:
+        words = name_key(group.name).split()
+        for other in named:
+            if other.find() is not group.find() and _clips(words, name_key(other.name).split()):
+                other.find().absorb(group)
+                break
+
+
+def _clips(short: list[str], full: list[str]) -> bool:
+    return len(short) == len(full) and short != full and all(f.startswith(s) for s, f in zip(short, full))
+
+
+def _merge_organisation_short_forms(groups: list[_Group]) -> None:
+    """Join an organisation's short form to its full name: "the Stones" to "The Rolling Stones",
+    "Global Financial Capital" to "Global Financial Capital of New York".
+
+    The short form is the full name's last word, or its words before "of";
+    it joins only when one organisation of the article has it, so "Union"
+    beside "European Union" and "African Union" stays apart.
+    """
+    organisations = [g for g in groups if g.root is g and g.type == ORG_TYPE and " " in g.name]
+    owners: dict[str, list[_Group]] = {}
+    for group in organisations:
+        for short in _organisation_short_forms(group.name):
+            owners.setdefault(short, []).append(group)
+    for group in groups:
+        if group.root is not group or group.type != ORG_TYPE or not group.mentions:
+            continue
+        candidates = [g for g in owners.get(group.mentions[0].key, []) if g.find() is not group]
+        if len(candidates) == 1:
+            candidates[0].find().absorb(group)
+
+
+def _organisation_short_forms(name: str) -> list[str]:
+    words = name_key(name).split()
+    forms = [words[-1]] if len(words) > 1 else []
+    if "of" in words[2:]:
+        forms.append(" ".join(words[: words.index("of", 2)]))
+    return forms
+
+
+def _merge_prefixed_names(groups: list[_Group]) -> None:
+    """Join a bare name to the one name of the article that is it plus an initialism: "Milan" to "AC Milan".
+
+    Clubs and companies are named with a short prefix in capitals ("AC
+    Milan", "FC Porto", "SK Telecom") and then without it; the bare name
+    (whatever the model tagged it, often the city) is the club, unless two
+    such names share it.
+    """
+    prefixed: dict[str, list[_Group]] = {}
+    for group in groups:
+        words = group.name.split()
+        if group.root is group and len(words) == 2 and _INITIALISM.fullmatch(words[0]) and group.type != PERSON:
+            prefixed.setdefault(name_key(words[1]), []).append(group)
+    for group in groups:
+        owners = prefixed.get(group.mentions[0].key, []) if group.root is group and group.mentions else []
+        if len(owners) == 1 and " " not in group.name and group.type != PERSON and not _is_country_group(group):
+            owners[0].find().absorb(group)
+
+
+def _is_country_group(group: _Group) -> bool:
+    return any(mention.is_country for mention in group.mentions)
+
+
+def _merge_reordered_names(groups: list[_Group]) -> None:
+    """Join two spellings of one full name: "Omar Ismail Mostefai" and "Ismaël Omar Mostefaï".
+
+    Transliterated names come in several orders and spellings; with the same
+    surname and the other names matching one to one, exactly or nearly, they
+    are one person (the one the article introduced first keeps the name).
+    """
+    people = sorted(
+        (g for g in groups if g.root is g and g.type == PERSON and " " in g.name), key=lambda g: g.first_offset
+    )
+    for index, group in enumerate(people):
+        tokens = person_name_tokens(group.name)
+        for earlier in people[:index]:
+            if earlier.find() is not group and same_name_reordered(person_name_tokens(earlier.name), tokens):
+                earlier.find().absorb(group)
+                break
+
+
+def same_name_reordered(one: list[str], other: list[str]) -> bool:
+    """Same surname, and the other names pair up one to one, equal or nearly ("ismail"/"ismael"), in any order."""
+    if len(one) != len(other) or len(one) < 2 or one[-1] != other[-1]:
+        return False
+    unmatched = list(other[:-1])
+    for token in one[:-1]:
+        match = next((u for u in unmatched if u == token or _near_spelling(u, token)), None)
+        if match is None:
+            return False
+        unmatched.remove(match)
+    return True
+
+
+def _near_spelling(one: str, other: str) -> bool:
+    """Spellings of one name ("ismail", "ismael"); initials never are."""
+    if min(len(one), len(other)) < MIN_VARIANT_LENGTH:
+        return False
+    return SequenceMatcher(None, one, other).ratio() >= MIN_SPELLING_SIMILARITY
+
+
 def _shortens(short: list[str], full: list[str]) -> bool:
     if full[-len(short) :] == short:
         return True
@@ -471,7 +701,7 @@ def _is_subsequence(part: list[str], whole: list[str]) -> bool:
     return all(item in remaining for item in part)
 
 
-def _merge_acronyms(doc: Doc, groups: list[_Group], mentions: list[_Mention]) -> None:
+def _merge_acronyms(groups: list[_Group], mentions: list[_Mention]) -> None:
     """Join "ICC" to "International Criminal Court".
 
     Two signs: the text writes "International Criminal Court (ICC)" (the
@@ -484,7 +714,7 @@ def _merge_acronyms(doc: Doc, groups: list[_Group], mentions: list[_Mention]) ->
     declared: dict[str, _Group] = {}
     for mention in mentions:
         if mention.type in ACRONYM_TYPES and " " in mention.name:
-            short = _parenthesised_acronym(doc, mention.end_token)
+            short = mention.bracketed
             if short and _is_subsequence(list(short), list(initials(mention.name))):
                 target = group_of[id(mention)].find()
                 declared.setdefault(short, target)
@@ -505,6 +735,72 @@ def _merge_acronyms(doc: Doc, groups: list[_Group], mentions: list[_Mention]) ->
             target.find().absorb(group)
 
 
+def _count_untagged_repeats(doc: Doc, groups: list[_Group], in_headline: bool = False) -> None:
+    """Count the repeats of a name that the model did not tag ("Barclays" tagged once, written five times).
+
+    One name keeps one sense within an article, so another occurrence of a
+    form the article already tagged is a mention too, though the small model
+    often misses it (see `_untagged_occurrences` for what counts).
+    """
+    owner: dict[str, _Group | None] = {}
+    for group in groups:
+        for form in _forms(group):
+            owner[form] = group if owner.get(form, group) is group else None
+    for start, _, group in _untagged_occurrences(doc, owner):
+        group.repeats.append(0 if in_headline else start)
+
+
+def _untagged_occurrences(doc: Doc, owner: Mapping[str, T | None]) -> Iterator[tuple[int, int, T]]:
+    """(start, end, owner) of each untagged occurrence of a form in `doc`.
+
+    Only untagged tokens are searched (a form inside another name, "Paris"
+    in "Paris Saint-Germain", is not a repeat), whole words and exact case
+    only, never in a garbage sentence; a form owned by None (shared by two owners) is
+    ambiguous and never found. Tokens are compared as hashes in one array, so
+    only candidate positions cost Python work.
+    """
+    by_first_word: dict[int, list[str]] = {}
+    for form, who in owner.items():
+        if who is not None and form:
+            by_first_word.setdefault(doc.vocab.strings.add(_FIRST_WORD.match(form).group()), []).append(form)
+    if not by_first_word:
+        return
+    for candidates in by_first_word.values():
+        candidates.sort(key=len, reverse=True)
+    orth, entity_type = doc.to_array([ORTH, ENT_TYPE]).T
+    taken = _composed_tokens(doc)
+    text, starts, junk = text_of(doc), _sentence_starts(doc), junk_sentences(doc)
+    for i in numpy.flatnonzero(numpy.isin(orth, list(by_first_word))):
+        if entity_type[i] or i in taken:
+            continue
+        at = doc[i].idx
+        found = (f for f in by_first_word[orth[i]] if text.startswith(f, at) and _ends_word(text, at + len(f)))
+        form = next(found, None)
+        if form is not None and bisect_right(starts, i) - 1 not in junk:
+            yield at, at + len(form), owner[form]
+
+
+def _composed_tokens(doc: Doc) -> set[int]:
+    """Tokens inside a composed name ("the war in Iraq"): a form found there is part of another name."""
+    return {i for piece in entity_pieces(doc) for i in range(piece.span.start, piece.span.end)}
+
+
+def _ends_word(text: str, end: int) -> bool:
+    return end == len(text) or not (text[end].isalnum() or text[end] in "-_")
+
+
+def _forms(group: _Group) -> set[str]:
+    """How the text writes a group's name: its mentions' forms, declared acronyms, a country's
+    name ("Russia" beside "Russian"), a person's surname ("Putin" beside "Vladimir Putin")."""
+    forms = {mention.form for mention in group.mentions if mention.form}
+    forms |= {surface for surface in group.extra_surfaces if abbreviation(surface, MAX_ACRONYM)}
+    if _is_country_group(group):
+        forms.add(group.name)
+    elif group.type == PERSON and " " in group.name:
+        forms.add(group.name.split()[-1])
+    return forms | set(ministry_forms(group.name))
+
+
 def _parenthesised_acronym(doc: Doc, end_token: int) -> str | None:
     if end_token + 2 < len(doc) and doc[end_token].text == "(" and doc[end_token + 2].text == ")":
         return abbreviation(doc[end_token + 1].text, MAX_ACRONYM)
@@ -512,7 +808,7 @@ def _parenthesised_acronym(doc: Doc, end_token: int) -> str | None:
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
-    return [sentence.start for sentence in doc.sents]
+    return [sentence.start for sentence in sentences_of(doc)]
 
 
 def _is_link_or_cell(text: str) -> bool:

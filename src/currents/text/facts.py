@@ -5,37 +5,51 @@ sentences), not from a spaCy Doc: when an undated article later borrows a
 reference date from a related article, its expressions are re-resolved and
 both run again without re-parsing. The one Doc-bound step, telling which
 sentences cannot carry a fact (garbage, no verb), is `unfit_sentences`, run
-where the Doc is at hand.
+where the Doc is at hand. An undated page with a date stamp of its own
+("November 14, 2015 12:56 pm" alone on a line, `stamp_day`) is resolved
+against that stamp by the caller.
+
+The lead is the first few prose sentences: long enough, ending like a
+sentence, with no link or address and not speaking to the reader ("Please
+share this article..."), which is page furniture however early it comes.
 
 Event date, in order:
 1. An undated article whose lead dates the happening relatively ("on Monday
    evening") gets None, whatever absolute dates its body holds: the
    happening is on a day we cannot place, and no other date stands in for it.
-2. Resolved day dates vote, each with a weight: in the lead (the first few
-   prose sentences) it counts most; in a sentence that reads as background
-   ("had", "since", "earlier"...) or far older than the publication date it
-   counts little; a date after the publication date, or a date standing alone
-   on its line (a date stamp, which is the publication date), does not vote.
-   The best-supported day wins if its support is enough.
+2. Resolved day dates vote, each with a weight: in the lead it counts most;
+   in a sentence that reads as background ("had", "since", "earlier"...) or
+   far older than the publication date it counts little; a date after the
+   publication date, or a date standing alone on its line (a date stamp,
+   which is the publication date), does not vote. The best-supported day
+   wins if its support is enough.
 3. Otherwise the publication date (or, lacking one, a date stamp in the
    text), with a low confidence: news reports what just happened.
 4. Otherwise None. A month or year alone is never the event date: it is too
    often the background, or the end of a deal.
 
 Dated facts: one per (date, sentence) for every resolved, past, non-stamp
-expression in a sentence of prose (no links, not garbage, has a verb),
-except the main event itself: a relative expression in the lead that
-resolves to the event date ("on Wednesday") is the event, stored as the event
-date. An absolute date equal to the event date ("On 27 January 2014 Google
-and Samsung signed...") is a fact too, and so is the same day elsewhere (a
-reaction "on Friday evening"). A sentence repeated word for word (pages that
-repeat paragraphs) gives its facts once. Ranges, decades, durations and
+expression in a sentence of prose (no links, not garbage, has a verb), except
+
+- the main event itself: a relative expression that resolves to the event
+  date is the event retold ("on Wednesday" in the lead, "this was mass murder
+  on a Friday night" further down), unless outside the lead its sentence
+  reports a reaction ("Obama said on Friday evening"). An absolute date equal
+  to the event date ("On 27 January 2014 Google and Samsung signed...") is a
+  fact;
+- a date in an open question ("trying to find out whether he travelled to
+  Syria in 2014"), and, undated, a date in a clause that speaks of the future.
+
+A sentence repeated word for word (pages that repeat paragraphs) gives its
+facts once. A fact's entities are those taking part in it: named in the
+date's clause (see `_participants`). Ranges, decades, durations and
 unresolved relative dates never get here: they have no value.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +60,7 @@ from spacy.tokens import Doc
 
 from currents.model import DatedFact, EventDate, Sentence, TimeExpression
 from currents.text.entities import junk_sentences
+from currents.text.nlp import sentences_of
 from currents.text.timex import (
     DAY,
     MONTH,
@@ -91,6 +106,24 @@ _BACKGROUND = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 _LINK = re.compile(r"https?://|www\.|\]\(")
+_EMAIL = re.compile(r"\S@\w+\.\w")
+# Page furniture speaks to the reader in the imperative; news prose does not.
+_TO_THE_READER = re.compile(
+    r"\s*(?:please|click|tap|see|email|e-mail|follow|share|sign up|subscribe|read|watch|download|like|join|"
+    r"contact|visit|register|log in|scroll)\b",
+    re.IGNORECASE,
+)
+# Verbs that report what someone said or did about a happening: a sentence with one is a reaction.
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|tells|announced|announces|warned|warns|declared|declares|stated|states|added|adds|"
+    r"confirmed|confirms|reported|reports|claimed|claims|urged|urges|insisted|insists|vowed|vows)\b",
+    re.IGNORECASE,
+)
+# Where one clause of a sentence ends and another begins, as far as punctuation and a few words tell.
+_CLAUSE_BOUNDARY = re.compile(r"[,;:()\[\]\"“”–—]|\s-\s|\b(?:which|who|whose|whom|but|while|whereas)\b")
+_RELATIVE = re.compile(r"which|who|whose|whom")
+# A date inside an open question is not asserted ("trying to find out whether he went to Syria in 2014").
+_HEDGE = re.compile(r"\bwhether\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -128,20 +161,19 @@ def event_date(
 def dated_facts(
     sentences: Sequence[Sentence],
     dates: Sequence[TimeExpression],
-    entities_by_sentence: Mapping[int, Sequence[str]],
+    mentions: Mapping[int, Sequence[tuple[int, int, str]]],
     event_date: EventDate | None,
     published: date | None,
     unfit: Collection[int] = (),
 ) -> list[DatedFact]:
     """Sentences that place a past happening on a resolved date: one fact per (date, sentence).
 
-    `entities_by_sentence` maps a sentence index to the canonical names of the
-    entities it mentions; `unfit` holds the indexes of sentences that cannot
-    carry a fact (see `unfit_sentences`).
+    `mentions` maps a sentence index to where it names which entity ((start,
+    end, name), offsets as the expressions'), in text order: a fact's entities
+    are those taking part in it (see `_participants`). `unfit` holds the
+    indexes of sentences that cannot carry a fact (see `unfit_sentences`).
     """
     reference = as_day(published)
-    # Undated, the event date is the best "now" there is: a date after it has not happened yet.
-    horizon = reference or (period_end(event_date.value) if event_date else None)
     by_index = {sentence.index: sentence for sentence in sentences}
     lead = lead_sentences(sentences)
     facts: list[DatedFact] = []
@@ -150,18 +182,52 @@ def dated_facts(
         sentence = by_index.get(expression.sentence)
         if sentence is None or expression.sentence in unfit:
             continue
-        if not _dates_a_fact(expression, sentence, horizon, undated=reference is None):
+        if not _dates_a_fact(expression, sentence, reference):
             continue
-        if _is_the_event(expression, event_date, lead) or _is_stamp(expression, by_index):
+        if _is_the_event(expression, sentence, event_date, lead) or _is_stamp(expression, by_index):
             continue
         text = sentence.text.strip()
         key = (expression.value, expression.granularity, text)
         if key in seen:
             continue
         seen.add(key)
-        entities = list(entities_by_sentence.get(expression.sentence, ()))
+        entities = _participants(expression, sentence, mentions.get(expression.sentence, ()))
         facts.append(DatedFact(expression.value, expression.granularity, expression.sentence, text, entities))
     return facts
+
+
+def _participants(
+    expression: TimeExpression, sentence: Sentence, mentions: Sequence[tuple[int, int, str]]
+) -> list[str]:
+    """The entities taking part in what a date places: those named in the date's clause.
+
+    "Russia had in 2000 signed the Rome Statute which created the ICC": Russia
+    and the Rome Statute signed in 2000; the ICC is what the statute created.
+    A relative clause takes part with what it is about ("the flight, which
+    crashed in 2009"). A clause that names nobody shares the date with the
+    next clause ("In 2000, Russia signed...") or, failing that, with the
+    sentence's main clause ("...which entered into force in 2002").
+    """
+    text = sentence.text
+    boundaries = list(_CLAUSE_BOUNDARY.finditer(text))
+    bounds = [0, *(m.start() for m in boundaries), len(text)]
+    position = bisect_right(bounds, max(expression.start - sentence.start, 0)) - 1
+    clauses: list[list[str]] = [[] for _ in bounds[:-1]]
+    for first, _, name in mentions:
+        clauses[min(bisect_right(bounds, first - sentence.start) - 1, len(clauses) - 1)].append(name)
+    names = list(clauses[position])
+    if position and _RELATIVE.fullmatch(boundaries[position - 1].group()):
+        # "Air France flight 447, which crashed in 2009": the flight crashed.
+        before = position - 1
+        while before and not clauses[before] and not _WORD.search(text, bounds[before] + 1, bounds[before + 1]):
+            before -= 1
+        names[:0] = clauses[before][-1:]
+    if not names:
+        # "In 2000, Russia signed..." or "...came in July 2013, when an Asiana jet landed short":
+        # the next clause tells who; failing that, the main clause does.
+        following = clauses[position + 1] if position + 1 < len(clauses) else []
+        names = following or clauses[0]
+    return list(dict.fromkeys(names))
 
 
 def unfit_sentences(doc: Doc, dates: Iterable[TimeExpression]) -> set[int]:
@@ -175,10 +241,31 @@ def unfit_sentences(doc: Doc, dates: Iterable[TimeExpression]) -> set[int]:
     holding = {d.sentence for d in dates if d.value} - unfit
     if not holding:
         return unfit
-    for index, sentence in enumerate(doc.sents):
+    for index, sentence in enumerate(sentences_of(doc)):
         if index in holding and not any(token.pos in (VERB, AUX) for token in sentence):
             unfit.add(index)
     return unfit
+
+
+def stamp_day(dates: Sequence[TimeExpression], sentences: Sequence[Sentence]) -> date | None:
+    """The day of the first date stamp in the text ("November 14, 2015 12:56 pm" alone on its line), or None.
+
+    A page without a stated publication date often carries one mid-page, under
+    its navigation; it is the day the page was written, so relative dates in it
+    can be resolved against it.
+    """
+    stamps = day_stamps(dates, sentences)
+    return stamps[0][1] if stamps else None
+
+
+def day_stamps(dates: Sequence[TimeExpression], sentences: Sequence[Sentence]) -> list[tuple[int, date]]:
+    """(sentence index, day) of every date stamp in the text, in order: where each entry of a live blog begins."""
+    by_index = {sentence.index: sentence for sentence in sentences}
+    return [
+        (expression.sentence, date.fromisoformat(expression.value))
+        for expression in dates
+        if expression.value and expression.granularity == DAY and _is_stamp(expression, by_index)
+    ]
 
 
 def lead_sentences(sentences: Sequence[Sentence]) -> set[int]:
@@ -187,9 +274,21 @@ def lead_sentences(sentences: Sequence[Sentence]) -> set[int]:
     for sentence in sorted(sentences, key=lambda s: s.index):
         if len(lead) == LEAD_SENTENCES:
             break
-        if len(_WORD.findall(sentence.text)) >= MIN_PROSE_WORDS and _SENTENCE_END.search(sentence.text):
+        if _is_prose(sentence.text):
             lead.add(sentence.index)
     return lead
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence of the story: long enough, ending like a sentence, with no link or address, and not
+    speaking to the reader ("Please share this article...", "Sign up for our newsletter")."""
+    return (
+        len(_WORD.findall(text)) >= MIN_PROSE_WORDS
+        and _SENTENCE_END.search(text) is not None
+        and not _LINK.search(text)
+        and not _EMAIL.search(text)
+        and not _TO_THE_READER.match(text)
+    )
 
 
 # -- event date ---------------------------------------------------------------------------
@@ -253,21 +352,27 @@ def _evidence(expressions: list[TimeExpression]) -> str:
 
 
 # -- dated facts ---------------------------------------------------------------------------
-def _dates_a_fact(expression: TimeExpression, sentence: Sentence, horizon: date | None, undated: bool) -> bool:
+def _dates_a_fact(expression: TimeExpression, sentence: Sentence, reference: date | None) -> bool:
+    """Whether the expression places a past happening: resolved, not after the publication date, and
+    (undated, where nothing else tells) not in a clause that speaks of the future."""
     if not expression.value or expression.granularity not in GRANULARITY_WEIGHT:
         return False
-    if _is_future(expression, horizon):
+    if _is_future(expression, reference):
         return False
     start = expression.start - sentence.start
-    if undated and future_tense_near(sentence.text, start, start + len(expression.text)):
+    if reference is None and future_tense_near(sentence.text, start, start + len(expression.text)):
         return False  # nothing proves the date past, and its clause speaks of the future
+    if _HEDGE.search(sentence.text, 0, max(start, 0)):
+        return False  # "investigators are trying to find out whether he travelled to Syria in 2014"
     return len(_WORD.findall(sentence.text)) >= MIN_FACT_WORDS and not _LINK.search(sentence.text)
 
 
-def _is_the_event(expression: TimeExpression, event: EventDate | None, lead: set[int]) -> bool:
-    if event is None or not expression.relative:
+def _is_the_event(expression: TimeExpression, sentence: Sentence, event: EventDate | None, lead: set[int]) -> bool:
+    """A relative date of the event's own day is the event retold ("this was mass murder on a Friday night"),
+    except outside the lead in a sentence that reports a reaction ("Obama said on Friday evening")."""
+    if event is None or not expression.relative or expression.value != event.value:
         return False
-    return expression.sentence in lead and expression.value == event.value
+    return expression.sentence in lead or not _REPORTING.search(sentence.text)
 
 
 # -- shared tests ------------------------------------------------------------------------

@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import ENT_TYPE, IS_ALPHA, IS_STOP, IS_TITLE, IS_UPPER, LENGTH, LOWER, ORTH, POS, SPACY
 from spacy.symbols import ADJ, NOUN, PROPN
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
 from currents.text.entities import junk_sentences
+from currents.text.nlp import sentences_of
 
 MAX_PHRASE_WORDS = 4
 # Each word beyond the first adds this share to a phrase's score.
@@ -33,6 +35,8 @@ MIN_OWN_OCCURRENCES = 2
 _NOT_TOPICS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 _PHRASE_TAGS = (ADJ, NOUN, PROPN)
 _HEAD_TAGS = (NOUN, PROPN)
+_ATTRIBUTES = [POS, ENT_TYPE, IS_ALPHA, IS_STOP, SPACY, IS_TITLE, IS_UPPER, ORTH, LOWER, LENGTH]
+_POS, _ENT_TYPE, _ALPHA, _STOP, _SPACE_AFTER, _TITLE, _UPPER, _ORTH, _LOWER, _LENGTH = range(len(_ATTRIBUTES))
 
 
 @dataclass
@@ -78,13 +82,13 @@ def keyphrases(doc: Doc, limit: int = 10, title: str | None = None) -> list[str]
 
 def _candidates(doc: Doc) -> dict[tuple[str, ...], _Candidate]:
     junk = junk_sentences(doc)
-    not_topics = {doc.vocab.strings[label] for label in _NOT_TOPICS}
+    table = _Table(doc)
     candidates: dict[tuple[str, ...], _Candidate] = {}
-    for index, sentence in enumerate(doc.sents):
+    for index, sentence in enumerate(sentences_of(doc)):
         if index in junk:
             continue
         run: list[_Word] = []
-        for word in _words(sentence, not_topics):
+        for word in table.words(sentence.start, sentence.end):
             if word is not None:
                 run.append(word)
             else:
@@ -94,44 +98,48 @@ def _candidates(doc: Doc) -> dict[tuple[str, ...], _Candidate]:
     return candidates
 
 
-def _words(sentence: Span, not_topics: set[int]) -> Iterator[_Word | None]:
-    """The sentence's words, hyphenated compounds joined; None for a word that breaks a phrase."""
-    tokens = list(sentence)
-    i = 0
-    while i < len(tokens):
-        end = i
-        # "al-Assad": token, hyphen, token, with no space between them.
-        while (
-            end + 2 < len(tokens)
-            and tokens[end + 1].is_punct
-            and tokens[end + 1].text == "-"
-            and not tokens[end].whitespace_
-            and not tokens[end + 1].whitespace_
-        ):
-            end += 2
-        parts = tokens[i : end + 1 : 2]
-        i = end + 1
-        yield _word(parts, sentence.start, not_topics)
+class _Table:
+    """The token attributes keyphrases read, as one table per Doc: no Token objects per word."""
 
+    def __init__(self, doc: Doc) -> None:
+        self.rows = doc.to_array(_ATTRIBUTES).tolist()
+        self.strings = doc.vocab.strings
+        self.hyphen = self.strings.add("-")
+        self.not_topics = {self.strings.add(label) for label in _NOT_TOPICS}
 
-def _word(parts: list[Token], sentence_start: int, not_topics: set[int]) -> _Word | None:
-    last = parts[-1]
-    if last.pos not in _PHRASE_TAGS or last.ent_type in not_topics or not all(t.is_alpha for t in parts):
-        return None
-    if len(parts) == 1 and (last.is_stop or len(last) < 2):
-        return None
-    return _Word(
-        "-".join(_shown(token, sentence_start) for token in parts),
-        "-".join(token.lower_ for token in parts),
-        last.pos in _HEAD_TAGS,
-    )
+    def words(self, start: int, end: int) -> Iterator[_Word | None]:
+        """The words of tokens start..end, hyphenated compounds joined; None for a word that breaks a phrase."""
+        rows, i = self.rows, start
+        while i < end:
+            last = i
+            # "al-Assad": token, hyphen, token, with no space between them.
+            while last + 2 < end and rows[last + 1][_ORTH] == self.hyphen and not (
+                rows[last][_SPACE_AFTER] or rows[last + 1][_SPACE_AFTER]
+            ):
+                last += 2
+            yield self._word(range(i, last + 1, 2), start)
+            i = last + 1
 
+    def _word(self, parts: range, sentence_start: int) -> _Word | None:
+        rows = self.rows
+        last = rows[parts[-1]]
+        if last[_POS] not in _PHRASE_TAGS or last[_ENT_TYPE] in self.not_topics:
+            return None
+        if not all(rows[i][_ALPHA] for i in parts):
+            return None
+        if len(parts) == 1 and (last[_STOP] or last[_LENGTH] < 2):
+            return None
+        return _Word(
+            "-".join(self._shown(i, sentence_start) for i in parts),
+            "-".join(self.strings[rows[i][_LOWER]] for i in parts),
+            last[_POS] in _HEAD_TAGS,
+        )
 
-def _shown(token: Token, sentence_start: int) -> str:
-    """A word as a label shows it: capitalised if it is a name, or the text capitalises it mid-sentence."""
-    if token.pos == PROPN or token.ent_type or (token.i != sentence_start and (token.is_title or token.is_upper)):
-        return token.text
-    return token.lower_
+    def _shown(self, i: int, sentence_start: int) -> str:
+        """A word as a label shows it: capitalised if it is a name, or the text capitalises it mid-sentence."""
+        row = self.rows[i]
+        named = row[_POS] == PROPN or row[_ENT_TYPE] or (i != sentence_start and (row[_TITLE] or row[_UPPER]))
+        return self.strings[row[_ORTH] if named else row[_LOWER]]
 
 
 def _count_run(run: list[_Word], sentence: int, candidates: dict[tuple[str, ...], _Candidate]) -> None:

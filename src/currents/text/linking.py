@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from currents.model import Article, Entity, LocalEntity
 from currents.store import Store
 from currents.text.countries import abbreviation, name_key
-from currents.text.entities import MAX_ACRONYM, PERSON, person_name_tokens
+from currents.text.entities import MAX_ACRONYM, PERSON, person_name_tokens, same_name_reordered
 from currents.text.names import slugify
 
 # Surface forms kept on an entity, the most frequent first.
@@ -249,9 +249,11 @@ def _same_person(known: list[str], seen: list[str]) -> bool:
 
     A surname-only entity fits any full name with that surname; otherwise both
     names need the same first and last names, one with a middle name the other
-    lacks ("George Bush" / "George W. Bush"). Different first names never fit.
+    lacks ("George Bush" / "George W. Bush"), or the same names in another
+    order and spelling ("Omar Ismail Mostefai" / "Ismaël Omar Mostefaï").
+    Any other difference of first names never fits.
     """
-    if known == seen:
+    if known == seen or same_name_reordered(known, seen):
         return True
     if len(known) == 1:
         return known[0] == seen[-1]

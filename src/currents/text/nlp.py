@@ -9,14 +9,17 @@ enrichment step close to bare spaCy speed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 UNUSED_COMPONENTS = ("parser", "lemmatizer")
 PARAGRAPH_BREAKS = "paragraph_breaks"
+_TEXT = "currents.text"
+_SENTENCES = "currents.sentences"
 
 
 @Language.component(PARAGRAPH_BREAKS)
@@ -41,3 +44,24 @@ def load_pipeline(model: str) -> Language:
         nlp.enable_pipe("senter")
     nlp.add_pipe(PARAGRAPH_BREAKS, after="senter")
     return nlp
+
+
+def pipe(nlp: Language, texts: list[str], batch_size: int) -> Iterator[Doc]:
+    """`nlp.pipe` over `texts`, each Doc remembering the text it was made from (see `text_of`)."""
+    for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size)):
+        doc.user_data[_TEXT] = text
+        yield doc
+
+
+def text_of(doc: Doc) -> str:
+    """`doc.text`, built once: spaCy joins the tokens anew on every access, and several steps read it."""
+    if _TEXT not in doc.user_data:
+        doc.user_data[_TEXT] = doc.text
+    return doc.user_data[_TEXT]
+
+
+def sentences_of(doc: Doc) -> list[Span]:
+    """`list(doc.sents)`, built once: every access scans the whole Doc again, and several steps ask."""
+    if _SENTENCES not in doc.user_data:
+        doc.user_data[_SENTENCES] = list(doc.sents)
+    return doc.user_data[_SENTENCES]

@@ -15,8 +15,10 @@ Rules that keep dates honest:
 - Durations ("at least a year", "five years", "for two decades") and clock
   times are not dates: `resolve` returns None for them, and
   `time_expressions` drops them.
-- Expressions relative to another happening ("a week after", "the next day")
-  cannot be placed without knowing that happening: value None, with a note.
+- Expressions relative to another happening ("a week after the vote") cannot
+  be placed without knowing that happening: value None, with a note. The
+  adverbial ones ("two days later", "the next day") count from the date the
+  text gave just before, when there is one close enough (`time_expressions`).
 - Decades and centuries ("the 1990s"), ranges ("between 2004 and 2010") and
   seasons without a year are not one date: value None, with a note (they
   are still reported, so a reader sees they were seen). A season with its
@@ -37,13 +39,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Token
 
-from currents.model import TimeExpression
+from currents.model import Sentence, TimeExpression
+from currents.text.nlp import sentences_of, text_of
 
 DAY = "day"
 MONTH = "month"
@@ -51,6 +54,7 @@ YEAR = "year"
 
 NOTE_NO_REFERENCE = "relative to an unknown publication date"
 NOTE_OTHER_EVENT = "relative to another happening, which the expression does not date"
+NOTE_ANCHORED = "counted from a date given earlier in the text"
 NOTE_FUTURE = "after the publication date: a plan or forecast, not a happening"
 NOTE_DECADE = "a decade or century: coarser than a year"
 NOTE_RANGE = "a range of dates, not one date"
@@ -509,6 +513,17 @@ _FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], _Context], Resolut
 
 
 # -- finding expressions in a Doc --------------------------------------------------------
+# "Two days later", "a year earlier": a step from the date given just before.
+_COUNTED_STEP = re.compile(rf"^(?P<count>{_COUNT})\s+(?P<unit>day|week|month|year)s?\s+(?P<direction>later|earlier)$")
+_NAMED_STEP = re.compile(
+    r"^(?:the\s+)?(?P<which>next day|following day|day after|previous day|preceding day|day before|same day)$"
+)
+_NAMED_STEPS = {"next day": 1, "following day": 1, "day after": 1, "previous day": -1, "preceding day": -1,
+                "day before": -1, "same day": 0}  # fmt: skip
+# How far back (in sentences) "two days later" looks for the date it counts from.
+MAX_ANCHOR_SENTENCES = 2
+# Granularities an anchor needs for a step of each unit ("two days later" needs a day).
+_ANCHOR_GRANULARITIES = {"day": {DAY}, "week": {DAY}, "month": {DAY, MONTH}, "year": {DAY, MONTH, YEAR}}
 _CANDIDATE_LABELS = ("DATE", "TIME")
 # Words after an entity that make it relative to another happening ("a week" + "after").
 _ANCHOR_WORDS = frozenset({"after", "later", "before", "earlier", "ago", "prior", "afterwards"})
@@ -549,8 +564,8 @@ def time_expressions(doc: Doc, reference: date | None) -> list[TimeExpression]:
     Offsets are character offsets into `doc.text`; `sentence` indexes `doc.sents`.
     """
     reference = as_day(reference)
-    text = doc.text  # built anew from the tokens on every access: read it once
-    sentences = list(doc.sents)
+    text = text_of(doc)
+    sentences = sentences_of(doc)
     sentence_starts = [sentence.start_char for sentence in sentences]
     expressions = []
     for start, end in _candidate_spans(doc, text):
@@ -573,7 +588,81 @@ def time_expressions(doc: Doc, reference: date | None) -> list[TimeExpression]:
                 resolution.note,
             )
         )
-    return expressions
+    return _anchor_to_previous_dates(expressions)
+
+
+def _anchor_to_previous_dates(expressions: list[TimeExpression]) -> list[TimeExpression]:
+    """Place "two days later", "the next day" against the date the text gave just before.
+
+    "On 27 January 2014 Google and Samsung signed a deal. Two days later
+    Google sold Motorola" means 29 January 2014. Only the adverbial forms are
+    read ("later", "earlier", "the next day"): "a week after the court ruled"
+    counts from a happening the text does not date. The anchor is the last
+    placed date at most MAX_ANCHOR_SENTENCES sentences back, fine enough for
+    the step ("days" need a day); with none, the expression stays unplaced.
+    """
+    anchored: list[TimeExpression] = []
+    for expression in expressions:
+        step = _anchored_step(expression)
+        anchor = _anchor(anchored, expression, step[0]) if step else None  # steps chain: "the next day" after it
+        if step is not None and anchor is not None:
+            resolution = _step_from(anchor, *step)
+            note = f"{NOTE_ANCHORED}: {anchor.text!r} (sentence {anchor.sentence})"
+            expression = replace(expression, value=resolution.value, granularity=resolution.granularity, note=note)
+        anchored.append(expression)
+    return anchored
+
+
+def _anchored_step(expression: TimeExpression) -> tuple[str, int] | None:
+    """(unit, signed count) of "two days later" / "the previous day", or None for other forms."""
+    if expression.value is not None or expression.note != NOTE_OTHER_EVENT:
+        return None
+    text = _normalise(expression.text)
+    match = _COUNTED_STEP.match(text)
+    if match:
+        count = _count(match["count"])
+        sign = -1 if match["direction"] == "earlier" else 1
+        return (match["unit"], sign * count) if count else None
+    match = _NAMED_STEP.match(text)
+    return ("day", _NAMED_STEPS[match["which"]]) if match else None
+
+
+def _anchor(earlier: list[TimeExpression], expression: TimeExpression, unit: str) -> TimeExpression | None:
+    needed = _ANCHOR_GRANULARITIES[unit]
+    for candidate in reversed(earlier):
+        if expression.sentence - candidate.sentence > MAX_ANCHOR_SENTENCES:
+            return None
+        if candidate.value and candidate.granularity in needed and candidate.note != NOTE_FUTURE:
+            return candidate
+    return None
+
+
+def _step_from(anchor: TimeExpression, unit: str, count: int) -> Resolution:
+    start = period_start(anchor.value)
+    if unit == "day":
+        return _day(start + timedelta(days=count), relative=True)
+    if unit == "week":
+        return _day(start + timedelta(weeks=count), relative=True)
+    if unit == "month":
+        return _month(_add_months(start, count), relative=True)
+    return _year(start.year + count, relative=True)
+
+
+def resolve_again(expression: TimeExpression, reference: date, sentence: Sentence, note: str) -> TimeExpression:
+    """A relative expression resolved against another reference date; others are returned as they are.
+
+    `sentence` is the one holding it (its tense decides between the last and
+    the next "Monday"); `note` says where the reference came from, unless the
+    resolution has a note of its own (a plan, a vague span).
+    """
+    if not expression.relative:
+        return expression
+    start = expression.start - sentence.start
+    future = future_tense_near(sentence.text, start, start + len(expression.text))
+    result = resolve(expression.text, reference, future_tense=future)
+    if result is None or result.value is None:
+        return expression
+    return replace(expression, value=result.value, granularity=result.granularity, note=result.note or note)
 
 
 def future_tense_near(text: str, start: int, end: int) -> bool:

@@ -12,6 +12,7 @@ a reference date for undated articles from related dated ones, and saves.
 from __future__ import annotations
 
 import multiprocessing
+from bisect import bisect_right
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -23,11 +24,11 @@ from currents.iterate import batched
 from currents.model import Article, DatedFact, EventDate, LocalEntity, Sentence, TimeExpression
 from currents.store import Store
 from currents.text import facts, timex
-from currents.text.entities import entities_by_sentence, local_entities
+from currents.text.entities import local_entities, mentions_by_sentence
 from currents.text.keyphrases import keyphrases
 from currents.text.language import detect_language
 from currents.text.linking import EntityLinker
-from currents.text.nlp import load_pipeline
+from currents.text.nlp import load_pipeline, pipe, sentences_of, text_of
 
 ENGLISH = "en"
 # A borrowed reference date must come from an article sharing at least this many canonical entities.
@@ -80,7 +81,7 @@ def analyse(jobs: list[Job], config: NlpConfig) -> list[Analysis]:
     # Headlines name the actors most plainly ("Putin said that Russia would withdraw"), so
     # each article's title is analysed too, in the same pipe call as the bodies.
     texts = [t for job, text in english for t in ((job.title, text) if job.text and job.title else (text,))]
-    docs = iter(nlp.pipe(texts, batch_size=config.batch_size))
+    docs = pipe(nlp, texts, config.batch_size)
     for job, _ in english:
         title_doc = next(docs) if job.text and job.title else None
         _fill(results[job.article_id], job, next(docs), title_doc)
@@ -90,39 +91,59 @@ def analyse(jobs: list[Job], config: NlpConfig) -> list[Analysis]:
 def _fill(analysis: Analysis, job: Job, doc: Doc, title_doc: Doc | None) -> None:
     headline_only = not job.text
     if not headline_only:
+        text = text_of(doc)
         analysis.sentences = [
-            Sentence(i, sent.start_char, sent.end_char, sent.text) for i, sent in enumerate(doc.sents)
+            Sentence(i, sent.start_char, sent.end_char, text[sent.start_char : sent.end_char])
+            for i, sent in enumerate(sentences_of(doc))
         ]
-    analysis.entities = _entities_with_title(doc, title_doc)
+    analysis.entities = local_entities(doc, title_doc)
     analysis.keyphrases = keyphrases(doc, title=job.title or None)
     if headline_only:
         return
-    analysis.dates = timex.time_expressions(doc, job.published)
-    analysis.event_date = facts.event_date(analysis.dates, analysis.sentences, job.published)
+    reference = job.published
+    analysis.dates = timex.time_expressions(doc, reference)
+    stamps = facts.day_stamps(analysis.dates, analysis.sentences)
+    if reference is None and stamps:
+        # An undated page stamped "November 14, 2015 12:56 pm" was written that day:
+        # "on Friday evening" in it is the day before.
+        reference = stamps[0][1]
+        analysis.dates = timex.time_expressions(doc, reference)
+        analysis.notes["reference_date"] = {"date": reference.isoformat(), "from": "date stamp in the text"}
+    analysis.dates = _resolve_by_entry(analysis.dates, analysis.sentences, stamps, reference)
+    analysis.event_date = facts.event_date(analysis.dates, analysis.sentences, reference)
     analysis.dated_facts = facts.dated_facts(
         analysis.sentences,
         analysis.dates,
-        entities_by_sentence(doc, analysis.entities),
+        mentions_by_sentence(doc, analysis.entities),
         analysis.event_date,
-        job.published,
+        reference,
         unfit=facts.unfit_sentences(doc, analysis.dates),
     )
 
 
-def _entities_with_title(body: Doc, title: Doc | None) -> list[LocalEntity]:
-    """The article's entities, grouped over headline and body together.
+def _resolve_by_entry(
+    dates: list[TimeExpression], sentences: list[Sentence], stamps: list[tuple[int, date]], reference: date | None
+) -> list[TimeExpression]:
+    """Relative dates of a live blog, resolved against the stamp of the entry that holds them.
 
-    Grouping both as one document lets a headline's "Putin" join the body's
-    "Vladimir Putin". Offsets stay those of the body: a headline-only
-    mention counts as at its start.
+    A live blog is dated by its newest entry, and each older entry carries its
+    own stamp ("1032 GMT, 11 March 2011"): its "today" is that day. Only stamps
+    on or before the page's date start an entry; text above the first one keeps
+    the page's date.
     """
-    if title is None:
-        return local_entities(body)
-    shift = len(title.text) + 1  # from_docs puts one space between the two texts
-    entities = local_entities(Doc.from_docs([title, body], ensure_whitespace=True))
-    for entity in entities:
-        entity.first_offset = max(0, entity.first_offset - shift)
-    return entities
+    entries = [(index, day) for index, day in stamps if reference is None or day <= reference]
+    if not entries or all(day == reference for _, day in entries):
+        return dates
+    starts = [index for index, _ in entries]
+    by_index = {sentence.index: sentence for sentence in sentences}
+    resolved = []
+    for expression in dates:
+        entry = bisect_right(starts, expression.sentence) - 1
+        if entry >= 0 and entries[entry][1] != reference and expression.sentence in by_index:
+            note = f"resolved against the stamp of its entry, {entries[entry][1].isoformat()}"
+            expression = timex.resolve_again(expression, entries[entry][1], by_index[expression.sentence], note)
+        resolved.append(expression)
+    return resolved
 
 
 class Understander:
@@ -226,16 +247,13 @@ def _apply(article: Article, analysis: Analysis) -> None:
 
 def _resolve_against(article: Article, reference: date, related_id: str) -> None:
     note = f"resolved against the publication date of related article {related_id}"
-    resolved = []
-    for expression in article.dates:
-        if expression.value is None and expression.relative:
-            result = timex.resolve(expression.text, reference)
-            if result is not None and result.value is not None:
-                expression = replace(
-                    expression, value=result.value, granularity=result.granularity, note=result.note or note
-                )
-        resolved.append(expression)
-    article.dates = resolved
+    by_index = {sentence.index: sentence for sentence in article.sentences}
+    article.dates = [
+        timex.resolve_again(expression, reference, by_index[expression.sentence], note)
+        if expression.value is None and expression.sentence in by_index
+        else expression
+        for expression in article.dates
+    ]
     when = facts.event_date(article.dates, article.sentences, None)
     if when is not None:
         article.event_date = replace(
