@@ -10,8 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+from datasketch import MinHash
+
 import currents
 from conftest import write_article
+from currents.config import DedupConfig
+from currents.model import Article
+from currents.text import dedup
 
 WIRE_BODY = """The regional water board of Osterfeld approved a plan on Tuesday to build two reservoirs north of the city, ending a dispute that had stalled the project for almost a decade.
 Board chair Miriam Okafor said the reservoirs would hold enough water for three dry summers and that construction would begin next spring.
@@ -74,6 +80,45 @@ def test_different_articles_on_one_topic_are_not_merged(app, tmp_path):
     write_article(tmp_path, "b.txt", "Osterfeld board rejects reservoir plan", other)
     report = app.ingest([tmp_path])
     assert report.accepted == 2
+
+
+def test_signatures_are_datasketch_minhashes_so_articles_stored_earlier_are_still_found():
+    config = DedupConfig()
+    words = " ".join(dedup.normalise(WIRE_BODY)).encode("utf-8").split(b" ")
+    expected = MinHash(num_perm=config.num_perm, seed=1, hashfunc=int, scheme="affine32")
+    expected.update_batch(dedup._shingle_hashes(words, config.shingle_words).tolist())
+    signature = dedup.fingerprint(Article(title="Reservoirs", text=WIRE_BODY), config).signature
+    assert np.frombuffer(signature, dtype=np.uint64).tolist() == expected.hashvalues.tolist()
+
+
+def test_worker_processes_store_and_report_exactly_what_one_process_does(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for n in range(12):
+        meeting = n % 11  # the last file repeats the first one's body under another headline
+        body = (
+            f"Meeting {meeting} of the Osterfeld council discussed item {meeting * 7} and item {meeting * 13} "
+            f"at length. Councillor number {meeting % 17} proposed motion {meeting} about road {meeting * 3}, "
+            f"which passed after a debate on budget line {meeting * 11}."
+        )
+        write_article(folder, f"{n:02d}.txt", f"Council meeting story {n}", body)
+    (folder / "empty.txt").write_bytes(b"")
+    lines = [
+        {"url": f"https://news.example/{n}", "title": f"Line {n}", "text": WIRE_BODY + f" Line {n}."} for n in range(3)
+    ]
+    (folder / "lines.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n{broken\n", encoding="utf-8")
+
+    def ingest(db: Path, **overrides) -> tuple:
+        events, rejected = [], []
+        with currents.open(db, **overrides) as app:
+            report = app.ingest([folder], progress=lambda *event: events.append(event), on_rejection=rejected.append)
+            stored = [(a.id, a.title, [c.file for c in a.copies]) for a in app.store.iter_articles()]
+        return report.summary(), report.rejected, rejected, events, stored
+
+    one = ingest(tmp_path / "one.db", ingest__processes=1)
+    workers = ingest(tmp_path / "workers.db", ingest__processes=2, ingest__parallel_min_bytes=0)
+    assert workers == one
+    assert one[0] == "12 accepted, 3 duplicates, 2 rejected"
 
 
 CHILD = """

@@ -134,6 +134,14 @@ def test_html_in_a_declared_legacy_encoding_reads_correctly():
     assert "2.4 million kronor – “fixed”" in article.text
 
 
+def test_html_declared_latin_1_is_read_as_browsers_read_it_with_windows_1252_punctuation():
+    text = page(paragraphs=[p.replace("crowns", "kronor – “fixed”") for p in PARAGRAPHS])
+    declared = '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
+    data = text.replace('<meta charset="utf-8">', declared)
+    (article,) = read_all(html, data.encode("cp1252"))
+    assert "2.4 million kronor – “fixed”" in article.text
+
+
 def test_fragment_to_text_keeps_paragraphs_apart():
     text = html.fragment_to_text("<p>First <b>bold</b> paragraph.</p><p>Second one.<br>Same paragraph, new line.</p>")
     assert text == "First bold paragraph.\n\nSecond one.\nSame paragraph, new line."
@@ -356,6 +364,17 @@ def test_rss_1_0_feed_is_read():
         "Dredgers arrived on Monday.",
     )
     assert item.published == datetime(2024, 5, 6, 8, 0, tzinfo=timezone.utc)
+
+
+def test_feed_item_scripts_and_styles_never_reach_the_text():
+    item = (
+        "<p>First paragraph.</p><script>track('reader')</script><style>p { color: red }</style>"
+        "<p onclick=\"steal()\">Second paragraph.</p>"
+    )
+    content = '<p>First paragraph about the pier.</p><p>Second paragraph, with <a href="/x">a link</a>.</p>'
+    rss = RSS.replace(content, item)
+    pier, _ = articles_of(read_all(feed, rss.encode()))
+    assert pier.text == "First paragraph.\n\nSecond paragraph."
 
 
 def test_feed_without_entries_is_unreadable():

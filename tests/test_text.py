@@ -169,7 +169,15 @@ def test_stated_date_lines_give_the_publication_time_as_stated(line, published, 
 
 
 @pytest.mark.parametrize(
-    "line", ["November 2016", "Thursday", "In 2016 the court ruled against the plan.", "Age: 44", "Match rating 7/10."]
+    "line",
+    [
+        "November 2016",
+        "Thursday",
+        "Thursday, March 2016",
+        "In 2016 the court ruled against the plan.",
+        "Age: 44",
+        "Match rating 7/10.",
+    ],
 )
 def test_no_date_is_invented_from_a_partial_or_non_date_line(line):
     assert parse_date_line(line) is None

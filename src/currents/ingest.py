@@ -5,6 +5,10 @@ commit per small file would cost more than the file), and an input is
 reported as stored only once all of it is committed. So a run killed
 half-way keeps everything it had reported as stored, and a re-run finds
 those articles again by URL or content and adds nothing twice.
+
+In a big ingest, worker processes read, clean and fingerprint the next
+inputs while this process stores (`sources.parallel`); the results, their
+order and the rejections are the same as without them.
 """
 
 from __future__ import annotations
@@ -13,13 +17,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from currents.cluster import ClusterStage
-from currents.config import Config
+from currents.config import Config, IngestConfig
 from currents.errors import Unreadable
 from currents.model import Article, Copy, Rejection
 from currents.sources import Input, expand, read_input
+from currents.sources.parallel import map_inputs
 from currents.store import Store
 from currents.text import clean_article
 from currents.text.dedup import Fingerprint, fingerprint, similarity
+
+# An article ready to store: cleaned, with its fingerprint.
+Prepared = tuple[Article, Fingerprint]
 
 # Called as work is committed: (stage, done, total or None, detail). Stage "reading" counts
 # bytes of inputs and names the input just stored; stages "understanding" and "clustering" count articles.
@@ -114,20 +122,20 @@ class Ingestor:
                     elif isinstance(result, Rejection):
                         self._reject(report, result, on_rejection)
                     else:
-                        self._add(result, stored, report, on_rejection)
+                        self._add(*result, stored)
             # Counted only once committed: the summary never claims what a crash undid.
             report.accepted += stored.accepted
             report.duplicates += stored.duplicates
             yield from finished
 
-    def _batches(self, inputs: list[Input]) -> Iterator[list[tuple[Input, Article | Rejection | None]]]:
+    def _batches(self, inputs: list[Input]) -> Iterator[list[tuple[Input, Prepared | Rejection | None]]]:
         """What the inputs hold, in batches of `ingest.batch_size` articles; None marks the end of an input."""
-        batch: list[tuple[Input, Article | Rejection | None]] = []
+        batch: list[tuple[Input, Prepared | Rejection | None]] = []
         articles = 0
-        for item in inputs:
-            for result in read_input(item, self.config.ingest):
+        for item, results in self._prepared(inputs):
+            for result in results:
                 batch.append((item, result))
-                articles += isinstance(result, Article)
+                articles += not isinstance(result, Rejection)
                 if articles == self.config.ingest.batch_size:
                     yield batch
                     batch, articles = [], 0
@@ -135,19 +143,14 @@ class Ingestor:
         if batch:
             yield batch
 
-    def _add(
-        self,
-        article: Article,
-        stored: IngestReport,
-        report: IngestReport,
-        on_rejection: Callable[[Rejection], None] | None,
-    ) -> None:
-        try:
-            clean_article(article, self.config.text)
-        except Unreadable as exc:
-            self._reject(report, Rejection(article.file or "-", str(exc), article.url), on_rejection)
-            return
-        print_ = fingerprint(article, self.config.dedup)
+    def _prepared(self, inputs: list[Input]) -> Iterator[tuple[Input, Iterable[Prepared | Rejection]]]:
+        """Each input with what it holds, prepared by worker processes when there is enough to pay for them."""
+        processes = worker_processes(inputs, self.config.ingest)
+        if processes > 1:
+            return map_inputs(prepare, inputs, processes, self.config)
+        return ((item, prepare(item, self.config)) for item in inputs)
+
+    def _add(self, article: Article, print_: Fingerprint, stored: IngestReport) -> None:
         existing = self._existing(article, print_)
         if existing:
             self.store.add_copy(existing, Copy(article.url, article.source, article.file))
@@ -180,3 +183,28 @@ class Ingestor:
         report.rejected.append(rejection)
         if on_rejection:
             on_rejection(rejection)
+
+
+def worker_processes(inputs: list[Input], config: IngestConfig) -> int:
+    """How many processes prepare `inputs`: `config.processes` for several inputs that are
+    `config.parallel_min_bytes` in all (their size known), else 1, this one."""
+    sizes = [item.size for item in inputs]
+    enough = len(inputs) > 1 and None not in sizes and sum(sizes) >= config.parallel_min_bytes
+    return config.processes if enough else 1
+
+
+def prepare(item: Input, config: Config) -> Iterator[Prepared | Rejection]:
+    """Read one input, then clean and fingerprint its articles: all of an ingest but the store.
+
+    A module-level function, so that worker processes can run it.
+    """
+    for result in read_input(item, config.ingest):
+        if isinstance(result, Rejection):
+            yield result
+            continue
+        try:
+            clean_article(result, config.text)
+        except Unreadable as exc:
+            yield Rejection(result.file or "-", str(exc), result.url)
+            continue
+        yield result, fingerprint(result, config.dedup)

@@ -52,6 +52,7 @@ def expand(paths: list[str], exclude: set[str] = frozenset()) -> tuple[list[Inpu
     inputs: list[Input] = []
     problems: list[Rejection] = []
     seen: set[str] = set(exclude)
+    real_folders: dict[Path, str] = {}
     for given in paths:
         if given == STDIN:
             inputs.append(Input(STDIN))
@@ -61,16 +62,26 @@ def expand(paths: list[str], exclude: set[str] = frozenset()) -> tuple[list[Inpu
             problems.append(Rejection(given, "no such file, folder or matching glob"))
         for match in matches:
             for file in _files_under(Path(match)):
-                key = os.path.realpath(file)
+                key = _real_path(file, real_folders)
                 if key not in seen:
                     seen.add(key)
                     inputs.append(Input(str(file), file.stat().st_size))
     return inputs, problems
 
 
+def _real_path(file: Path, real_folders: dict[Path, str]) -> str:
+    """`os.path.realpath(file)`, resolving each folder once (in `real_folders`) rather than for each of its files."""
+    if file.is_symlink():
+        return os.path.realpath(file)
+    if file.parent not in real_folders:
+        real_folders[file.parent] = os.path.realpath(file.parent)
+    return os.path.join(real_folders[file.parent], file.name)
+
+
 def _files_under(path: Path) -> Iterator[Path]:
     if path.is_dir():
-        for child in sorted(path.rglob("*")):
+        # Sorted by parts, as paths compare, but each path's parts computed once, not at every comparison.
+        for child in sorted(path.rglob("*"), key=lambda found: found.parts):
             if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
                 yield child
     elif path.is_file():
@@ -81,7 +92,7 @@ def read_input(item: Input, config: IngestConfig) -> Iterator[Article | Rejectio
     """Read one input into articles; a problem with the whole input becomes one `Rejection`."""
     try:
         data = _load(item, config.max_file_bytes)
-        fmt = "warc" if _is_gzipped_warc(data) else detect_format(data, item.path)
+        fmt = "warc" if data.startswith(GZIP_MAGIC) and _is_gzipped_warc(data) else detect_format(data, item.path)
         for result in READERS[fmt](data, item.path):
             if isinstance(result, Article):
                 result.file = None if item.path == STDIN else item.path

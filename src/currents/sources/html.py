@@ -25,6 +25,7 @@ from lxml.etree import ParserError
 from currents.model import Article, Rejection
 from currents.sources.base import Unreadable
 from currents.text.dates import parse_datetime
+from currents.text.decode import decode_html
 
 FORMAT = "html"
 
@@ -90,7 +91,7 @@ def extract_html(html: str | bytes, url: str | None = None, fallback_date: datet
     page; the canonical link is kept in metadata when it differs. `fallback_date`
     (a capture time) is used only when the page states no date of its own.
     """
-    markup = _utf8_or_bytes(html)
+    markup = decode_html(html) if isinstance(html, bytes) else html
     document = trafilatura.bare_extraction(
         markup,
         url=url,
@@ -117,16 +118,6 @@ def extract_html(html: str | bytes, url: str | None = None, fallback_date: datet
         language=document.language,
         metadata=metadata,
     )
-
-
-def _utf8_or_bytes(html: str | bytes) -> str | bytes:
-    """Valid UTF-8 is decoded here, cheaply; other bytes go to trafilatura, which honours the page's meta charset."""
-    if isinstance(html, bytes):
-        try:
-            return html.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            pass
-    return html
 
 
 def fragment_to_text(fragment: str) -> str:

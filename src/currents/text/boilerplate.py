@@ -25,7 +25,6 @@ same prose lines, hence the same zones and the same neighbours.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import Enum
 
 from currents.config import TextConfig
@@ -83,60 +82,78 @@ class Label(str, Enum):
     BLANK = "blank"
 
 
-@dataclass(frozen=True, slots=True)
 class LineFeatures:
-    words: int
-    ends_sentence: bool
-    stopword_density: float
-    capitalised_share: float
-    # Navigation marks (» › |) between the line's parts: a breadcrumb or a menu.
-    navigation: bool
-    # Share of the words that speak of the page rather than the news: interface
-    # words, links, and a dangling last word ("Follow us on", "...conditions of").
-    interface_share: float
-    bracketed: bool
-    # Commas, semicolons or parentheses: items of a sentence or list, not of a menu.
-    clause_punctuation: bool
-    # Figures or a list bullet: a fact, a table row, a list item, whatever its zone.
-    data: bool
-
-
-def line_features(line: str) -> LineFeatures:
     """The features the classifier reads from one line of text.
+
+    Its words, length and ending are measured at once; the other features only
+    when asked for. Most lines are settled by the first three and their stop
+    words (a long sentence is never page furniture, and a line with a function
+    word is never a menu), so the costlier features are computed only for the
+    few lines that get that far.
 
     Shares (stop words, capitals, interface words) and figures of a long line
     are measured on its first `_SAMPLE_CHARS` characters, and its length in
     words is extrapolated from them: a paragraph's first sentences say what it
     is, and the cost stays flat however long the paragraph.
     """
-    text = line.strip()
-    if not text:
-        return _BLANK_FEATURES
-    sample = text[:_SAMPLE_CHARS]
-    words = _WORD.findall(sample)
-    word_count = len(words) if len(sample) == len(text) else round(len(words) * len(text) / len(sample))
-    lowered = list(map(str.lower, words))
-    count = len(words) or 1
-    initials = [word[0] for word in words if word[0].isalpha()]
-    ends_sentence = text.rstrip(_CLOSING)[-1:] in _SENTENCE_STOPS
-    dangling = bool(words) and not ends_sentence and text.rsplit(None, 1)[-1].lower() in DANGLING_WORDS
-    interface_hits = sum(map(INTERFACE_WORDS.__contains__, lowered)) + sample.count("©") + dangling
-    if "http" in text or "www." in text:
-        interface_hits += len(_LINK.findall(sample))
-    return LineFeatures(
-        words=word_count,
-        ends_sentence=ends_sentence,
-        stopword_density=sum(map(STOP_WORDS.__contains__, lowered)) / count,
-        capitalised_share=sum(map(str.isupper, initials)) / (len(initials) or 1),
-        navigation=bool(_NAVIGATION_MARK.search(text)) or " > " in text,
-        interface_share=interface_hits / count,
-        bracketed=bool(_BRACKETED.match(text)),
-        clause_punctuation=any(mark in sample for mark in ",;()"),
-        data=bool(_FIGURE.search(sample) or _LIST_ITEM.match(text)),
-    )
+
+    def __init__(self, line: str) -> None:
+        self.text = line.strip()
+        self.sample = self.text[:_SAMPLE_CHARS]
+        self.tokens: list[str] = _WORD.findall(self.sample) if self.text else []
+        self.words = self._word_count()
+        self.ends_sentence = self.text.rstrip(_CLOSING)[-1:] in _SENTENCE_STOPS
+
+    def _word_count(self) -> int:
+        found = len(self.tokens)
+        return found if len(self.sample) == len(self.text) else round(found * len(self.text) / len(self.sample))
+
+    @property
+    def stopword_density(self) -> float:
+        return sum(map(STOP_WORDS.__contains__, map(str.lower, self.tokens))) / (len(self.tokens) or 1)
+
+    @property
+    def capitalised_share(self) -> float:
+        initials = [word[0] for word in self.tokens if word[0].isalpha()]
+        return sum(map(str.isupper, initials)) / (len(initials) or 1)
+
+    @property
+    def navigation(self) -> bool:
+        """Navigation marks (» › |) between the line's parts: a breadcrumb or a menu."""
+        return bool(_NAVIGATION_MARK.search(self.text)) or " > " in self.text
+
+    @property
+    def interface_share(self) -> float:
+        """Share of the words that speak of the page rather than the news: interface
+        words, links, and a dangling last word ("Follow us on", "...conditions of")."""
+        text, sample = self.text, self.sample
+        dangling = bool(self.tokens) and not self.ends_sentence and text.rsplit(None, 1)[-1].lower() in DANGLING_WORDS
+        hits = sum(map(INTERFACE_WORDS.__contains__, map(str.lower, self.tokens))) + sample.count("©") + dangling
+        if "http" in text or "www." in text:
+            hits += len(_LINK.findall(sample))
+        return hits / (len(self.tokens) or 1)
+
+    @property
+    def bracketed(self) -> bool:
+        return bool(_BRACKETED.match(self.text))
+
+    @property
+    def clause_punctuation(self) -> bool:
+        """Commas, semicolons or parentheses: items of a sentence or list, not of a menu."""
+        return any(mark in self.sample for mark in ",;()")
+
+    @property
+    def data(self) -> bool:
+        """Figures or a list bullet: a fact, a table row, a list item, whatever its zone."""
+        return bool(_FIGURE.search(self.sample) or _LIST_ITEM.match(self.text))
 
 
-_BLANK_FEATURES = LineFeatures(0, False, 0.0, 0.0, False, 0.0, False, False, False)
+def line_features(line: str) -> LineFeatures:
+    """The features of one line (computed lazily, see `LineFeatures`)."""
+    return LineFeatures(line) if line and not line.isspace() else _BLANK_FEATURES
+
+
+_BLANK_FEATURES = LineFeatures("")
 
 
 def split_navigation(line: str) -> list[str]:
@@ -153,10 +170,10 @@ def is_interface_line(features: LineFeatures, config: TextConfig) -> bool:
     """
     if features.bracketed:
         return True
-    if features.navigation and not features.ends_sentence:
+    if not features.ends_sentence and features.navigation:
         return True
     long_sentence = features.ends_sentence and features.words >= config.short_line_words
-    return features.interface_share >= config.interface_word_share and not long_sentence
+    return not long_sentence and features.interface_share >= config.interface_word_share
 
 
 def intrinsic_label(features: LineFeatures, config: TextConfig) -> Label:

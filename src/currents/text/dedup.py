@@ -22,12 +22,15 @@ from datasketch import MinHash
 from currents.config import DedupConfig
 from currents.model import Article
 
-_NON_WORD = re.compile(r"[^\w]+")
+_WORD = re.compile(r"\w+")
 _SEED = 1
 # Signatures are stored: pin datasketch's permutation scheme so an upgrade cannot change them.
 _SCHEME = "affine32"
 # An odd 64-bit multiplier: combining word hashes with it (mod 2**64) spreads every word over the high bits.
 _SHINGLE_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+# MurmurHash3's 32-bit finalizer (shift, multiplier, shift, multiplier, shift), which the "affine32"
+# scheme applies to every value before permuting it.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
 
 @dataclass(frozen=True)
@@ -39,18 +42,19 @@ class Fingerprint:
 
 def normalise(text: str) -> list[str]:
     """Lower-cased word tokens, punctuation and spacing differences removed."""
-    return _NON_WORD.sub(" ", text.casefold()).split()
+    return _WORD.findall(text.casefold())
 
 
 def fingerprint(article: Article, config: DedupConfig) -> Fingerprint:
     words = normalise(article.text)
     if len(words) >= config.min_words:
-        content_hash = _sha1(" ".join(words))
-        signature = _minhash(words, config)
-        return Fingerprint(content_hash, signature.tobytes(), _bands(signature, config.bands))
+        # The normalised text, encoded once: hashed whole, and split into words for the shingles.
+        normalised = " ".join(words).encode("utf-8")
+        signature = _minhash(normalised.split(b" "), config)
+        return Fingerprint(_sha1(normalised), signature.tobytes(), _bands(signature, config.bands))
     # Too short to compare bodies: only the very same headline from the same place matches.
     key = " ".join(normalise(article.title) + words) + "\x00" + (article.url or article.source or "")
-    return Fingerprint(_sha1(key))
+    return Fingerprint(_sha1(key.encode("utf-8")))
 
 
 def similarity(signature_a: bytes, signature_b: bytes) -> float:
@@ -60,35 +64,42 @@ def similarity(signature_a: bytes, signature_b: bytes) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-def _sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+def _sha1(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
 
 
-def _minhash(words: list[str], config: DedupConfig) -> np.ndarray:
-    minhash = MinHash(
-        num_perm=config.num_perm,
-        seed=_SEED,
-        hashfunc=int,
-        permutations=_permutations(config.num_perm),
-        scheme=_SCHEME,
-    )
-    minhash.update_batch(_shingle_hashes(words, config.shingle_words))
-    return minhash.hashvalues.astype(np.uint64)
+def _minhash(words: list[bytes], config: DedupConfig) -> np.ndarray:
+    """The signature datasketch's `MinHash` ("affine32" scheme, our seed) gives the shingles of `words`.
+
+    Its `update_batch` converts every value in Python; the same arithmetic on the whole array
+    takes half the time. A test holds the two equal, so stored signatures stay comparable.
+    """
+    a, b = _permutations(config.num_perm)
+    values = _premix(_shingle_hashes(words, config.shingle_words).astype(np.uint32))
+    # Every permutation of every value (uint32 arithmetic wraps, as the scheme intends), then each one's minimum.
+    return (values[:, np.newaxis] * a + b).min(axis=0).astype(np.uint64)
 
 
-def _shingle_hashes(words: list[str], size: int) -> np.ndarray:
-    """32-bit hashes of every distinct run of `size` words.
+def _premix(values: np.ndarray) -> np.ndarray:
+    first_shift, first_multiplier, second_shift, second_multiplier, third_shift = _FMIX32
+    values = (values ^ (values >> first_shift)) * first_multiplier
+    values = (values ^ (values >> second_shift)) * second_multiplier
+    return values ^ (values >> third_shift)
+
+
+def _shingle_hashes(words: list[bytes], size: int) -> np.ndarray:
+    """32-bit hashes of every run of `size` words (a repeated run is hashed twice, which leaves the minima as they are).
 
     Hashing each word once (crc32, in C) and combining neighbours with numpy
     costs a fraction of hashing every joined shingle string in Python, which
     is what made fingerprinting the slowest step of reading plain text.
     """
-    word_hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    word_hashes = np.fromiter(map(zlib.crc32, words), dtype=np.uint64, count=len(words))
     count = len(words) - size + 1
     combined = np.zeros(count, dtype=np.uint64)
     for offset in range(size):
         combined = combined * _SHINGLE_MULTIPLIER + word_hashes[offset : offset + count]
-    return np.unique(combined >> np.uint64(32))
+    return combined >> np.uint64(32)
 
 
 @lru_cache(maxsize=4)

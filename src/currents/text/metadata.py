@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from currents.model import Article
 from currents.text.dates import parse_datetime
@@ -74,6 +75,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _COMPACT_TIME = re.compile(r"\b([01]\d|2[0-3])([0-5]\d)\s+(?=GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT)")
 # A line longer than this is a sentence that mentions a date, not a date line.
 _DATE_LINE_MAX_WORDS = 12
+# Date lines whose parse is remembered (see `parse_date_line`).
+_PARSED_LINES_KEPT = 256
 
 # -- datelines -----------------------------------------------------------------------
 _SEPARATOR = r"(?:--|[–—]|(?<=\s)-(?=\s|$)|:(?=\s|$))"
@@ -192,6 +195,9 @@ def _outlet(value: str | None) -> str | None:
     return name
 
 
+# The plain-text reader asks about a date line when it looks for the title, and again when it
+# takes the metadata lines out; the second answer comes from here.
+@lru_cache(maxsize=_PARSED_LINES_KEPT)
 def parse_date_line(line: str) -> StatedDate | None:
     """A line that only states a date (and maybe its outlet), or None.
 
