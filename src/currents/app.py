@@ -77,7 +77,7 @@ class Currents:
         """Write the static portal into `out` and return its path."""
         from currents.publish.site import build_site
 
-        return build_site(self.store, Path(out), self.config.portal)
+        return build_site(self.store, Path(out), self.config.portal, db=self.config.db)
 
     def serve(self, host: str | None = None, port: int | None = None) -> None:
         """Serve the portal live from the store until interrupted."""

@@ -163,7 +163,8 @@ def _eval_clusters(args: argparse.Namespace) -> int:
     print(f"B-cubed precision  {scores.precision:.3f}")
     print(f"B-cubed recall     {scores.recall:.3f}")
     print(f"B-cubed F1         {scores.f1:.3f}")
-    print(f"clusters           {scores.predicted_clusters} predicted, {scores.gold_clusters} gold ({scores.items} articles)")
+    counts = f"{scores.predicted_clusters} predicted, {scores.gold_clusters} gold ({scores.items} articles)"
+    print(f"clusters           {counts}")
     print(f"NMI                {scores.nmi:.3f}")
     for note in scores.notes():
         print(note)

@@ -92,7 +92,8 @@ class ClusterScores:
             notes.append(f"articles in no {self.level} (each counted alone): {self.unclustered}")
         if self.conflicting:
             shown = "; ".join(map(str, self.conflicting[:SHOWN_UNMATCHED]))
-            notes.append(f"gold rows disagreeing with an earlier row on the same article: {len(self.conflicting)} ({shown})")
+            count = len(self.conflicting)
+            notes.append(f"gold rows disagreeing with an earlier row on the same article: {count} ({shown})")
         return notes
 
 
