@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urljoin
 
 import pytest
@@ -53,6 +53,21 @@ def test_search_index_follows_every_write(portal):
     assert [hit.id for hit in portal.store.search("lighthouse", "articles").hits] == ["light"]
     portal.store.replace_events(["treaty-exit"], [])
     assert portal.store.search("statute", "events").total == 0
+
+
+def test_day_and_entity_counts_follow_every_write(portal):
+    """The home page's days and the entities list read counts that triggers keep; every write must move them."""
+    store = portal.store
+    assert dict(store.days()) == {date(2024, 5, 1): 2, date(2024, 4, 30): 1}
+    assert dict(store.event_days()) == {date(2024, 5, 1): 1, date(2024, 4, 30): 1}
+    add(portal, "late", title="Pier reopens", url="https://example.org/late", published=datetime(2024, 5, 2, 8))
+    harbour = store.get_event("harbour-vote")
+    harbour.date = "2024-05-02"
+    store.replace_events(["treaty-exit"], [harbour])  # one event gone (its context with it), one moved
+    assert dict(store.days()) == {date(2024, 5, 2): 1, date(2024, 5, 1): 2, date(2024, 4, 30): 1}
+    assert dict(store.event_days()) == {date(2024, 5, 2): 1}
+    assert [(e.id, n) for e, n in store.entities_with_events()] == [("harbour-board", 1), ("valdoria", 1)]
+    assert store.count_entities_with_events() == 2
 
 
 @pytest.mark.parametrize(

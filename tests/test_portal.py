@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from lxml import etree, html
 
 import currents
-from currents.publish.site import SiteError
+from currents.config import PortalConfig
+from currents.publish.site import SiteError, build_site
 from currents.web.app import create_app
 from portal_data import HOSTILE_BODY, HOSTILE_ENTITY, HOSTILE_TITLE, TREATY_HEADLINE, add, portal  # noqa: F401 (fixture)
 
@@ -199,6 +200,7 @@ def test_event_page_shows_date_story_sources_context_related_and_formats(site):
     assert formats == [
         ("HTML", "../events/harbour-vote.html"),
         ("JSON", "../events/harbour-vote.json"),
+        ("schema", "../schema/event.json"),
         ("XML", "../events/harbour-vote.xml"),
         ("Markdown", "../events/harbour-vote.md"),
     ]
@@ -251,6 +253,15 @@ def test_source_page_says_what_the_outlet_covered_and_how_often_first(site):
     assert text_of(sources, "outlet") == ["Data Outlet", "Evil Outlet", "Example <b>News</b>", "Mirror Daily", "Wire"]
 
 
+def test_busy_source_page_lists_its_latest_events_and_counts_every_month(portal):
+    client = TestClient(create_app(portal.store, PortalConfig(source_events=1)))
+    page = html.fromstring(client.get("/sources/example-b-news-b.html").content)
+    assert [a.text_content() for a in page.find_class("headline")] == [HOSTILE_TITLE]  # the newer of its two
+    assert text_of(page, "note") == ["The latest 1 of 2 events; the months above lead to the others."]
+    months = [(li.find("a").get("href"), text_of(li, "count")[0]) for li in page.iterfind(".//ul[@class='months']/li")]
+    assert months == [("../2024/05/index.html", "1 event, first on 0"), ("../2024/04/index.html", "1 event, first on 1")]
+
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -293,6 +304,16 @@ def test_site_built_from_the_example_corpus_is_well_formed_and_fully_linked(tmp_
     test_feeds_sitemap_and_event_twins_are_well_formed(site)
     for event in site.glob("events/*.html"):
         assert {event.with_suffix(s).is_file() for s in (".json", ".xml", ".md")} == {True}
+
+
+def test_build_in_several_processes_writes_exactly_the_same_site(portal, tmp_path):
+    alone = build_site(portal.store, tmp_path / "alone")
+    shared = build_site(
+        portal.store, tmp_path / "shared", PortalConfig(build_workers=2, build_workers_from=0), db=portal.config.db
+    )
+    files = {p.relative_to(alone) for p in alone.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(shared) for p in shared.rglob("*") if p.is_file()}
+    assert all((alone / f).read_bytes() == (shared / f).read_bytes() for f in files)
 
 
 # -- rebuilding ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +41,8 @@ STATIC = "static"
 STYLESHEET = f"{STATIC}/style.css"
 SEARCH_SCRIPT = f"{STATIC}/search.js"
 ICON = f"{STATIC}/favicon.svg"
+# The JSON Schemas of every JSON shape the portal publishes (copied from publish/schemas/ as they are).
+SCHEMAS = "schema"
 # An event page and its machine-readable twins share one stem: events/ID.html, .json, .xml, .md.
 EVENT_FORMATS = ("html", "json", "xml", "md")
 # Ids are file names in the static site: nothing that could climb out of its folder.
@@ -55,6 +58,8 @@ MONTH_PATH = re.compile(r"(\d{4})/(\d{2})/index\.html")
 # A language tag worth putting in a lang attribute (BCP 47 shape, not validated further).
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _LINKABLE_SCHEMES = ("http", "https")
+# Whitespace and control characters: browsers strip them from hrefs, so such a URL is never linked.
+_NOT_IN_LINKS = re.compile(r"[\s\x00-\x1f\x7f]")
 _UNTITLED = "(untitled)"
 # Context entities named beside an event in lists (its page names them all).
 CONTEXT_IN_LISTS = 5
@@ -104,6 +109,11 @@ def source_path(source_id: str) -> str:
     return _id_path("sources", source_id, "html")
 
 
+def schema_path(name: str) -> str:
+    """The published JSON Schema of one shape: "event", "events", "error", ... (publish/schemas/NAME.json)."""
+    return f"{SCHEMAS}/{name}.json"
+
+
 def _id_path(folder: str, ident: str, suffix: str) -> str:
     if not _SAFE_ID.fullmatch(ident):
         raise ValueError(f"{folder[:-1]} id {ident!r} cannot be used in a page path")
@@ -146,15 +156,16 @@ def portal_days(store: Store) -> list[Day]:
 def home_page(store: Store, home_days: int) -> Page:
     """The latest `home_days` days with their events, then the archive by month."""
     days = portal_days(store)
-    total = store.count_articles()
-    undated = {"events": len(store.events_on(None)), "articles": total - sum(d.articles for d in days)}
+    articles, events = store.count_articles(), store.count_events()
+    # Whatever is on no day is undated (events known only to a month or a year included).
+    undated = {"events": events - sum(d.events for d in days), "articles": articles - sum(d.articles for d in days)}
     return Page(
         HOME,
         "home.html",
         "Current events",
         {
-            "article_count": total,
-            "event_count": store.count_events(),
+            "article_count": articles,
+            "event_count": events,
             "latest": [_day_with_events(store, day) for day in days[:home_days]],
             "months": _months(days),
             "undated": {**undated, "path": UNDATED} if any(undated.values()) else None,
@@ -168,7 +179,7 @@ def day_page(store: Store, day: date, days: list[Day]) -> Page | None:
     None when the day has neither, so unknown days are "not found".
     """
     events = store.events_on(day)
-    articles = store.articles_on(day)
+    articles = store.page_articles_on(day)
     if not events and not articles:
         return None
     known = [d.day for d in days]
@@ -181,7 +192,7 @@ def day_page(store: Store, day: date, days: list[Day]) -> Page | None:
         {
             "date": day.isoformat(),
             "label": day_label(day),
-            "month": _month_link(day.year, day.month),
+            "month": month_link(day.year, day.month),
             "events": [event_summary(event) for event in events],
             "articles": [_article_summary(article) for article in articles],
             "newer": _day_link(min(newer)) if newer else None,
@@ -198,7 +209,7 @@ def month_page(store: Store, year: int, month: int, days: list[Day]) -> Page | N
     months = [(m["year"], m["month"]) for m in _months(days)]
     newer = [m for m in months if m > (year, month)]
     older = [m for m in months if m < (year, month)]
-    link = _month_link(year, month)
+    link = month_link(year, month)
     return Page(
         month_path(year, month),
         "month.html",
@@ -206,15 +217,15 @@ def month_page(store: Store, year: int, month: int, days: list[Day]) -> Page | N
         {
             **link,
             "days": [_day_with_events(store, day) for day in in_month],
-            "newer": _month_link(*min(newer)) if newer else None,
-            "older": _month_link(*max(older)) if older else None,
+            "newer": month_link(*min(newer)) if newer else None,
+            "older": month_link(*max(older)) if older else None,
         },
     )
 
 
 def undated_page(store: Store) -> Page | None:
     events = store.events_on(None)
-    articles = store.articles_on(None)
+    articles = store.page_articles_on(None)
     if not events and not articles:
         return None
     return Page(
@@ -242,7 +253,7 @@ def _months(days: list[Day]) -> list[dict[str, Any]]:
     """The months of `days`, newest first, with their event and article counts."""
     months: dict[tuple[int, int], dict[str, Any]] = {}
     for d in days:
-        month = months.setdefault((d.day.year, d.day.month), {**_month_link(d.day.year, d.day.month), "events": 0, "articles": 0})
+        month = months.setdefault((d.day.year, d.day.month), {**month_link(d.day.year, d.day.month), "events": 0, "articles": 0})
         month["events"] += d.events
         month["articles"] += d.articles
     return list(months.values())
@@ -302,7 +313,7 @@ def linkable(url: str | None) -> str | None:
     Anything else (javascript:, data:, relative paths, URLs with spaces or
     control characters that browsers would silently strip) is shown as text.
     """
-    if not url or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+    if not url or _NOT_IN_LINKS.search(url):
         return None
     parts = urlsplit(url)
     return url if parts.scheme.lower() in _LINKABLE_SCHEMES and parts.netloc else None
@@ -355,11 +366,13 @@ def _day_link(day: date) -> dict[str, Any]:
     return {"date": day.isoformat(), "label": day_label(day), "path": day_path(day)}
 
 
-def _month_link(year: int, month: int) -> dict[str, Any]:
+def month_link(year: int, month: int) -> dict[str, Any]:
     return {"year": year, "month": month, "label": f"{date(year, month, 1):%B %Y}", "path": month_path(year, month)}
 
 
+@lru_cache(maxsize=4096)
 def day_label(day: date) -> str:
+    """"Wednesday 1 May 2024"; cached, since a build labels the same few thousand days again and again."""
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 

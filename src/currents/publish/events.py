@@ -6,6 +6,7 @@ links only as site paths or checked http(s) URLs, every string shown as text.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -19,6 +20,7 @@ from currents.publish.context import (
     SITEMAP,
     SOURCES,
     STORIES,
+    Day,
     Page,
     article_path,
     entity_link,
@@ -28,6 +30,7 @@ from currents.publish.context import (
     event_summary,
     day_path,
     linkable,
+    month_link,
     month_path,
     portal_days,
     publication,
@@ -44,13 +47,18 @@ _TEMPLATES = {"html": "event.html", "json": None, "xml": None, "md": "event.md"}
 
 # -- events -------------------------------------------------------------------
 def event_page(store: Store, event: Event, suffix: str = "html") -> Page:
-    """The event page in one of EVENT_FORMATS; all four carry the same data."""
-    return Page(event_path(event.id, suffix), _TEMPLATES[suffix], event.headline, event_data(store, event))
+    """The event page in one of EVENT_FORMATS."""
+    return event_pages(store, event, (suffix,))[0]
+
+
+def event_pages(store: Store, event: Event, suffixes: tuple[str, ...] = EVENT_FORMATS) -> list[Page]:
+    """The event page in each of `suffixes`: one data, read once, for all of them."""
+    data = event_data(store, event)
+    return [Page(event_path(event.id, suffix), _TEMPLATES[suffix], event.headline, data) for suffix in suffixes]
 
 
 def event_data(store: Store, event: Event) -> dict[str, Any]:
-    articles = [a for a in (store.get_article(i) for i in event.article_ids) if a]
-    story = store.get_story(event.story_id) if event.story_id else None
+    articles = store.page_articles(event.article_ids)
     outlets = {copy.source for article in articles for copy in article.copies if copy.source}
     return {
         "id": event.id,
@@ -58,7 +66,7 @@ def event_data(store: Store, event: Event) -> dict[str, Any]:
         "date": event_date(event.date, event.granularity),
         "first_published": publication(event.first_published),
         "last_published": publication(event.last_published),
-        "story": {"id": story.id, "label": story.label, "path": story_path(story.id)} if story else None,
+        "story": _story_link(store, event.story_id),
         "outlets": sorted(outlets),
         "articles": [
             {
@@ -91,26 +99,39 @@ def event_data(store: Store, event: Event) -> dict[str, Any]:
     }
 
 
+def _story_link(store: Store, story_id: str | None) -> dict[str, Any] | None:
+    label = store.story_labels([story_id]).get(story_id) if story_id else None
+    return None if label is None else {"id": story_id, "label": label, "path": story_path(story_id)}
+
+
 # -- entities -----------------------------------------------------------------
 def entities_page(store: Store) -> Page:
     return Page(
         ENTITIES,
         "entities.html",
         "Entities",
-        {
-            "entities": [
-                {**entity_link(entity.id, entity.name), "type": entity.type, "events": count}
-                for entity, count in store.entities_with_events()
-            ]
-        },
+        {"entities": [entity_item(entity, count) for entity, count in store.entities_with_events()]},
     )
+
+
+def entity_item(entity: Entity, events: int) -> dict[str, Any]:
+    """An entity as lists show it: linked, with its type and how many events name it."""
+    return {**entity_link(entity.id, entity.name), "type": entity.type, "events": events}
 
 
 def entity_page(store: Store, entity: Entity) -> Page | None:
     """Every event with the entity in its context, newest first, and their timeline; None without any."""
     events = store.events_for_entity(entity.id)
-    if not events:
-        return None
+    return _entity_page(entity, events) if events else None
+
+
+def entity_pages(store: Store, entity: Entity, entries: int) -> list[Page]:
+    """The entity's page and its feed (the build's way: one read of its events for both); none without any."""
+    events = store.events_for_entity(entity.id)
+    return [_entity_page(entity, events), _entity_feed(entity, events[:entries])] if events else []
+
+
+def _entity_page(entity: Entity, events: list[Event]) -> Page:
     return Page(
         entity_path(entity.id),
         "entity.html",
@@ -133,11 +154,20 @@ def stories_page(store: Store) -> Page:
 
 
 def story_page(store: Store, story: Story) -> Page:
+    return _story_page(store, story, store.get_events(story.event_ids))
+
+
+def story_pages(store: Store, story: Story, entries: int) -> list[Page]:
+    """The story's page and its feed (the build's way: one read of its events for both)."""
+    events = store.get_events(story.event_ids)
+    return [_story_page(store, story, events), _story_feed(story, events, entries)]
+
+
+def _story_page(store: Store, story: Story, events: list[Event]) -> Page:
     """The story's events and its articles' dated background facts, on a timeline and as a list.
 
     An event with no date is listed apart as undated, never placed at a guessed date.
     """
-    events = store.get_events(story.event_ids)
     facts = store.story_dated_facts(story.id)
     moments = [_event_moment(e) for e in events if e.date] + [
         Moment(f.date, "fact", f.text, f"fact-{n}") for n, f in enumerate(facts, 1)
@@ -186,10 +216,15 @@ def _event_moment(event: Event) -> Moment:
 
 
 # -- outlets ------------------------------------------------------------------
-def source_page(store: Store, source: Source) -> Page:
-    """What an outlet covered, and how often its article was the first one published on an event."""
-    events = store.events_for_source(source.id)
-    first = {e.id for e in events if e.first_published and e.sources and e.sources[0] == source.name}
+def source_page(store: Store, source: Source, latest: int) -> Page:
+    """What an outlet covered, month by month, and how often its article was the first one on an event.
+
+    Only the `latest` events are listed: a busy outlet covers thousands, and its page
+    must stay readable (and quick to draw); its coverage by month counts every one.
+    """
+    coverage = store.source_coverage(source.id)
+    first = {event_id for event_id, _date, is_first in coverage if is_first}
+    events = store.get_events(event_id for event_id, _date, _first in coverage[:latest])
     return Page(
         source_path(source.id),
         "source.html",
@@ -198,12 +233,34 @@ def source_page(store: Store, source: Source) -> Page:
             "id": source.id,
             "name": source.name,
             "domain": source.domain,
-            "events": [{**event_summary(e), "first": e.id in first} for e in events],
+            "event_count": len(coverage),
             "first_count": len(first),
+            "months": _coverage_by_month(coverage, portal_days(store)),
+            "events": [{**event_summary(e), "first": e.id in first} for e in events],
             # Framing over time comes with the summarize stage's source comparison (issue 5).
             "framing": None,
         },
     )
+
+
+def _coverage_by_month(coverage: list[tuple[str, str | None, bool]], days: list[Day]) -> list[dict[str, Any]]:
+    """Events and firsts per month, newest first (events known to a year only, or undated, are left out).
+
+    A month links to its page when the portal has one (a month with only month-precise events has none).
+    """
+    with_pages = {(d.day.year, d.day.month) for d in days}
+    events: Counter[tuple[int, int]] = Counter()
+    firsts: Counter[tuple[int, int]] = Counter()
+    for _event_id, day, is_first in coverage:
+        if day and len(day) >= len("YYYY-MM"):
+            month = (int(day[:4]), int(day[5:7]))
+            events[month] += 1
+            firsts[month] += is_first
+    return [
+        {**month_link(*month), "path": month_path(*month) if month in with_pages else None}
+        | {"events": events[month], "first": firsts[month]}
+        for month in sorted(events, reverse=True)
+    ]
 
 
 # -- feeds and the sitemap ----------------------------------------------------
@@ -231,11 +288,18 @@ def events_feed(store: Store, entries: int) -> Page:
 
 def entity_feed(store: Store, entity: Entity, entries: int) -> Page | None:
     events = store.events_for_entity(entity.id)[:entries]
-    return feed_page(entity_path(entity.id, "atom"), entity.name, entity_path(entity.id), events) if events else None
+    return _entity_feed(entity, events) if events else None
+
+
+def _entity_feed(entity: Entity, newest: list[Event]) -> Page:
+    return feed_page(entity_path(entity.id, "atom"), entity.name, entity_path(entity.id), newest)
 
 
 def story_feed(store: Store, story: Story, entries: int) -> Page:
-    events = store.get_events(story.event_ids)
+    return _story_feed(story, store.get_events(story.event_ids), entries)
+
+
+def _story_feed(story: Story, events: list[Event], entries: int) -> Page:
     newest = sorted(events, key=lambda e: (e.date is not None, e.date or ""), reverse=True)[:entries]
     return feed_page(story_path(story.id, "atom"), story.label, story_path(story.id), newest)
 

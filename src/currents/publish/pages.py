@@ -7,8 +7,10 @@ shows the same thing whether it was built or served.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from currents.config import PortalConfig
 from currents.publish.context import (
@@ -16,7 +18,6 @@ from currents.publish.context import (
     DAY_PATH,
     ENTITIES,
     ENTITY_PATH,
-    EVENT_FORMATS,
     EVENT_PATH,
     FEED,
     HOME,
@@ -43,41 +44,65 @@ from currents.publish.events import (
     entities_page,
     entity_feed,
     entity_page,
+    entity_pages,
     event_page,
+    event_pages,
     events_feed,
     sitemap_page,
     source_page,
     stories_page,
     story_feed,
     story_page,
+    story_pages,
 )
 from currents.publish.search import search_index_page, search_page
 from currents.store import Store
 
 
-def site_pages(store: Store, config: PortalConfig) -> Iterator[Page]:
-    """Every page of the static site."""
-    yield from _fixed_pages(store, config)
+T = TypeVar("T")
+# Events and articles are read this many at a time.
+_READ = 500
+
+
+@dataclass(frozen=True)
+class Share:
+    """The part of the site one of `of` builders writes: every `of`-th item of each kind, from `index`.
+
+    The first share also writes the site's fixed pages. Shares never overlap, and together they
+    are the whole site, so builders can work side by side in one folder.
+    """
+
+    index: int = 0
+    of: int = 1
+
+    def take(self, items: Sequence[T]) -> Sequence[T]:
+        return items[self.index :: self.of]
+
+
+def site_pages(store: Store, config: PortalConfig, share: Share = Share()) -> Iterator[Page]:
+    """Every page of the static site (or the part of it in `share`)."""
+    if share.index == 0:
+        yield from _fixed_pages(store, config)
     days = portal_days(store)
-    months = sorted({(d.day.year, d.day.month) for d in days})
-    for year, month in months:
+    for year, month in share.take(sorted({(d.day.year, d.day.month) for d in days})):
         if page := month_page(store, year, month, days):
             yield page
-    for d in days:
+    for d in share.take(days):
         if page := day_page(store, d.day, days):
             yield page
-    for event in store.iter_events():
-        for suffix in EVENT_FORMATS:
-            yield event_page(store, event, suffix)
-    for entity, _count in store.entities_with_events():
-        yield from (p for p in (entity_page(store, entity), entity_feed(store, entity, config.feed_entries)) if p)
-    for story in store.iter_stories():
-        yield story_page(store, story)
-        yield story_feed(store, story, config.feed_entries)
-    for source in store.sources():
-        yield source_page(store, source)
-    for article in store.iter_articles():
-        yield article_page(article)
+    event_ids = share.take(store.recent_event_ids(store.count_events()))
+    for start in range(0, len(event_ids), _READ):
+        for event in store.get_events(event_ids[start : start + _READ]):
+            yield from event_pages(store, event)
+    for entity, _count in share.take(store.entities_with_events()):
+        yield from entity_pages(store, entity, config.feed_entries)
+    for story in share.take(list(store.iter_stories())):
+        yield from story_pages(store, story, config.feed_entries)
+    for source in share.take(store.sources()):
+        yield source_page(store, source, config.source_events)
+    article_ids = share.take([row[0] for row in store.article_headlines()])
+    for start in range(0, len(article_ids), _READ):
+        yield from map(article_page, store.page_articles(article_ids[start : start + _READ]))
 
 
 def _fixed_pages(store: Store, config: PortalConfig) -> Iterator[Page]:
@@ -145,5 +170,5 @@ def _named_page(store: Store, path: str, config: PortalConfig) -> Page | None:
         return story_feed(store, story, config.feed_entries) if match.group(2) == "atom" else story_page(store, story)
     if match := SOURCE_PATH.fullmatch(path):
         source = store.get_source(match.group(1))
-        return source_page(store, source) if source else None
+        return source_page(store, source, config.source_events) if source else None
     return None

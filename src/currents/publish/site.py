@@ -8,9 +8,12 @@ data serialised (`currents.publish.formats`), its Markdown twin a template.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from functools import partial
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from currents.publish.context import (
     FEED,
     HOME,
     ICON,
+    SCHEMAS,
     SEARCH,
     SOURCES,
     STATIC,
@@ -29,12 +33,14 @@ from currents.publish.context import (
     STYLESHEET,
     Page,
     relative_url,
+    schema_path,
 )
 from currents.publish.formats import absolute_url, markdown_text, to_json, to_script, to_xml
-from currents.publish.pages import site_pages
-from currents.store import Store
+from currents.publish.pages import Share, site_pages
+from currents.store import Store, open_store
 
 STATIC_DIR = Path(__file__).parent / "static"
+SCHEMA_DIR = Path(__file__).parent / "schemas"
 # Written into every build so a later build knows the folder it replaces is a
 # portal, and never deletes a folder someone pointed --out at by mistake.
 MARKER = ".currents-site"
@@ -48,6 +54,7 @@ SITE_LINKS = {
     "feed": FEED,
     "stylesheet": STYLESHEET,
     "icon": ICON,
+    "event_schema": schema_path("event"),
 }
 
 
@@ -60,6 +67,8 @@ def _environment(autoescape: bool, finalize=None) -> Environment:
         trim_blocks=not autoescape,
         keep_trailing_newline=True,
         finalize=finalize,
+        # Templates ship with the package: no need to look at their files again before every page.
+        auto_reload=False,
     )
     environment.globals["site"] = SITE_LINKS
     return environment
@@ -94,12 +103,13 @@ def render(page: Page, base_url: str) -> str:
     )
 
 
-def build_site(store: Store, out: Path, config: PortalConfig | None = None) -> Path:
+def build_site(store: Store, out: Path, config: PortalConfig | None = None, db: str | None = None) -> Path:
     """Write every page of the portal into `out` and return `out`.
 
     The site is built in a fresh folder beside `out` and swapped in only when
     complete, so a failed build leaves the previous site as it was, never half
-    old and half new.
+    old and half new. Given the store's `db`, a large site is written by several
+    processes side by side (`portal.build_workers`), each reading the store itself.
     """
     config = config or PortalConfig()
     folder = out.resolve()  # "." has no name to build beside
@@ -107,7 +117,7 @@ def build_site(store: Store, out: Path, config: PortalConfig | None = None) -> P
     folder.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
     try:
-        _write_site(store, building, config)
+        _write_site(store, building, config, _workers(store, config) if db else 1, db)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -115,15 +125,45 @@ def build_site(store: Store, out: Path, config: PortalConfig | None = None) -> P
     return out
 
 
-def _write_site(store: Store, folder: Path, config: PortalConfig) -> None:
-    for page in site_pages(store, config):
-        target = folder / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(page, config.base_url), encoding="utf-8")
+def _workers(store: Store, config: PortalConfig) -> int:
+    """How many processes to write with: starting one costs about a second, worth it for large sites only."""
+    if store.count_articles() < config.build_workers_from:
+        return 1
+    return max(1, config.build_workers or os.cpu_count() or 1)
+
+
+def _write_site(store: Store, folder: Path, config: PortalConfig, workers: int, db: str | None) -> None:
+    if workers > 1:
+        # spawn, not fork: this process holds a SQLite connection, which a forked child must not share.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+            others = [pool.submit(_write_share, db, folder, config, Share(i, workers)) for i in range(1, workers)]
+            _write_pages(store, folder, config, Share(0, workers))
+            for done in others:
+                done.result()  # re-raises a worker's error here
+    else:
+        _write_pages(store, folder, config, Share())
     shutil.copytree(STATIC_DIR, folder / STATIC)
+    shutil.copytree(SCHEMA_DIR, folder / SCHEMAS)
     (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     # mkdtemp makes a private folder; a published site is meant to be read by the web server.
     folder.chmod(0o755)
+
+
+def _write_share(db: str, folder: Path, config: PortalConfig, share: Share) -> None:
+    """A worker process's part of the build, read from its own connection to the store."""
+    with closing(open_store(db)) as store:
+        _write_pages(store, folder, config, share)
+
+
+def _write_pages(store: Store, folder: Path, config: PortalConfig, share: Share) -> None:
+    made: set[Path] = set()  # folders made already: one mkdir per folder, not per page
+    for page in site_pages(store, config, share):
+        target = folder / page.path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_text(render(page, config.base_url), encoding="utf-8")
 
 
 def _check_replaceable(out: Path) -> None:

@@ -237,6 +237,22 @@ class Store(abc.ABC):
     def get_source(self, source_id: str) -> Source | None: ...
 
     @abc.abstractmethod
+    def article_copies(self, article_ids: Iterable[str]) -> dict[str, list[Copy]]:
+        """Every copy of each article, in the order they were found (articles without any are left out)."""
+
+    @abc.abstractmethod
+    def page_articles(self, article_ids: Iterable[str]) -> list[Article]:
+        """Articles as pages show them, in the order asked: every field and copy, but no analysis.
+
+        Sentences, entities, dates and facts are left out: no page prints them, and they cost four reads
+        per article.
+        """
+
+    @abc.abstractmethod
+    def page_articles_on(self, day: date | None) -> list[Article]:
+        """`articles_on(day)` as pages show them (see `page_articles`)."""
+
+    @abc.abstractmethod
     def recent_event_ids(self, limit: int, offset: int = 0) -> list[str]:
         """Event ids, newest first (undated last): for feeds and the API without loading every event."""
 
@@ -250,6 +266,17 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def article_headlines(self) -> list[tuple[str, str, str | None, str | None, str | None]]:
         """(id, title, publication day, source id, event id) of every article, oldest first: the static search index."""
+
+    @abc.abstractmethod
+    def source_coverage(self, source_id: str) -> list[tuple[str, str | None, bool]]:
+        """(event id, date, first) of every event the outlet carried an article of, newest first.
+
+        `first` when the event's earliest article with an outlet is this outlet's.
+        """
+
+    @abc.abstractmethod
+    def story_labels(self, story_ids: Iterable[str]) -> dict[str, str]:
+        """The label of each story, by id (an event page names its story without reading its events)."""
 
     @abc.abstractmethod
     def story_dated_facts(self, story_id: str) -> list[DatedFact]:

@@ -32,7 +32,7 @@ from currents.model import (
     summary_record,
 )
 from currents.store.base import Store
-from currents.store.sqlite_portal import SQLitePortalReads
+from currents.store.sqlite_portal import IN_JSON_IDS, SQLitePortalReads
 from currents.text.dedup import Fingerprint
 from currents.text.names import slugify
 
@@ -543,21 +543,20 @@ class SQLiteStore(SQLitePortalReads, Store):
         by_id: dict[str, Event] = {}
         for chunk in _chunks(wanted):
             rows = self._db.execute(f"SELECT * FROM events WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-            by_id.update({row["id"]: self._event(row) for row in rows.fetchall()})
+            by_id.update({event.id: event for event in self._events(rows.fetchall())})
         return [by_id[i] for i in wanted if i in by_id]
 
     def iter_events(self) -> Iterator[Event]:
-        rows = self._db.execute("SELECT * FROM events ORDER BY date IS NULL, date, first_published, id")
-        for row in rows.fetchall():
-            yield self._event(row)
+        rows = self._db.execute("SELECT * FROM events ORDER BY date IS NULL, date, first_published, id").fetchall()
+        for start in range(0, len(rows), _CHUNK):
+            yield from self._events(rows[start : start + _CHUNK])
 
     def count_events(self) -> int:
         return self._db.execute("SELECT count(*) FROM events").fetchone()[0]
 
     def event_days(self) -> list[tuple[date, int]]:
-        rows = self._db.execute(
-            "SELECT date, count(*) FROM events WHERE granularity = 'day' GROUP BY date ORDER BY date DESC"
-        )
+        # day_counts is kept by triggers (migration 0005), so no request counts the whole store.
+        rows = self._db.execute("SELECT day, events FROM day_counts WHERE events > 0 ORDER BY day DESC")
         return [(date.fromisoformat(day), count) for day, count in rows]
 
     def events_on(self, day: date | None) -> list[Event]:
@@ -570,7 +569,7 @@ class SQLiteStore(SQLitePortalReads, Store):
             " (SELECT count(*) FROM articles a WHERE a.event_id = e.id) DESC, e.first_published, e.id",
             args,
         )
-        return [self._event(row) for row in rows.fetchall()]
+        return self._events(rows.fetchall())
 
     def events_for_entity(self, entity_id: str) -> list[Event]:
         rows = self._db.execute(
@@ -578,7 +577,7 @@ class SQLiteStore(SQLitePortalReads, Store):
             " ORDER BY e.date IS NULL, e.date DESC, e.id",
             (entity_id,),
         )
-        return [self._event(row) for row in rows.fetchall()]
+        return self._events(rows.fetchall())
 
     def events_for_source(self, source_id: str) -> list[Event]:
         rows = self._db.execute(
@@ -587,7 +586,7 @@ class SQLiteStore(SQLitePortalReads, Store):
             " ORDER BY e.date IS NULL, e.date DESC, e.id",
             (source_id,),
         )
-        return [self._event(row) for row in rows.fetchall()]
+        return self._events(rows.fetchall())
 
     def get_story(self, story_id: str) -> Story | None:
         found = self.get_stories([story_id])
@@ -606,30 +605,50 @@ class SQLiteStore(SQLitePortalReads, Store):
         for row in rows.fetchall():
             yield self._story(row)
 
-    def _event(self, row: sqlite3.Row) -> Event:
-        query = self._db.execute
-        members = query(
-            "SELECT a.id, s.name FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.event_id = ?"
-            " ORDER BY a.published IS NULL, a.published, a.id",
-            (row["id"],),
-        ).fetchall()
-        related = [
-            RelatedEvent(
-                r["related_id"],
-                r["score"],
-                self._context_entities(json.loads(r["shared"])),
-                r["headline"],
-                r["date"],
-            )
-            for r in query(
-                # Relations are found from the newer side; either side lists the other.
-                "SELECT x.other AS related_id, max(x.score) AS score, x.shared, e.headline, e.date FROM"
-                " (SELECT related_id AS other, score, shared FROM related_events WHERE event_id = :id"
-                "  UNION ALL SELECT event_id, score, shared FROM related_events WHERE related_id = :id) x"
-                " JOIN events e ON e.id = x.other GROUP BY x.other ORDER BY score DESC, x.other",
-                {"id": row["id"]},
-            )
+    def _events(self, rows: list[sqlite3.Row]) -> list[Event]:
+        """The events in `rows`, in order; members, context and related events read in one query each for all."""
+        ids = _json([row["id"] for row in rows])
+        members: dict[str, list[tuple[str, str | None]]] = {}
+        for event_id, article_id, source in self._db.execute(
+            "SELECT a.event_id, a.id, s.name FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
+            f" WHERE a.event_id {IN_JSON_IDS} ORDER BY a.published IS NULL, a.published, a.id",
+            (ids,),
+        ):
+            members.setdefault(event_id, []).append((article_id, source))
+        context = self._ranked_entities("event_entities", "event_id", ids)
+        related = self._related(ids)
+        return [
+            self._event(row, members.get(row["id"], []), context.get(row["id"], []), related.get(row["id"], []))
+            for row in rows
         ]
+
+    def _related(self, event_ids: str) -> dict[str, list[RelatedEvent]]:
+        """Related events of each event in the JSON list `event_ids`, best first."""
+        rows = self._db.execute(
+            # Relations are found from the newer side; either side lists the other.
+            "SELECT x.owner, x.other AS related_id, max(x.score) AS score, x.shared, e.headline, e.date FROM"
+            " (SELECT event_id AS owner, related_id AS other, score, shared FROM related_events"
+            f"  WHERE event_id {IN_JSON_IDS}"
+            f"  UNION ALL SELECT related_id, event_id, score, shared FROM related_events WHERE related_id {IN_JSON_IDS}) x"
+            " JOIN events e ON e.id = x.other GROUP BY x.owner, x.other ORDER BY x.owner, score DESC, x.other",
+            (event_ids, event_ids),
+        ).fetchall()
+        shared = self._context_entities([i for r in rows for i in json.loads(r["shared"])])
+        related: dict[str, list[RelatedEvent]] = {}
+        for r in rows:
+            entities = [shared[i] for i in json.loads(r["shared"]) if i in shared]
+            related.setdefault(r["owner"], []).append(
+                RelatedEvent(r["related_id"], r["score"], entities, r["headline"], r["date"])
+            )
+        return related
+
+    def _event(
+        self,
+        row: sqlite3.Row,
+        members: list[tuple[str, str | None]],
+        context: list[ContextEntity],
+        related: list[RelatedEvent],
+    ) -> Event:
         return Event(
             id=row["id"],
             date=row["date"],
@@ -640,7 +659,7 @@ class SQLiteStore(SQLitePortalReads, Store):
             sources=list(dict.fromkeys(m[1] for m in members if m[1])),
             first_published=_datetime(row["first_published"]),
             last_published=_datetime(row["last_published"]),
-            context=self._ranked_entities("event_entities", "event_id", row["id"]),
+            context=context,
             keyphrases=json.loads(row["keyphrases"]),
             related=related,
             vector=json.loads(row["vector"]),
@@ -659,22 +678,27 @@ class SQLiteStore(SQLitePortalReads, Store):
             event_ids=[e[0] for e in events],
             first_date=row["first_date"],
             last_date=row["last_date"],
-            context=self._ranked_entities("story_entities", "story_id", row["id"]),
+            context=self._ranked_entities("story_entities", "story_id", _json([row["id"]])).get(row["id"], []),
             keyphrases=json.loads(row["keyphrases"]),
             vector=json.loads(row["vector"]),
         )
 
-    def _ranked_entities(self, table: str, column: str, owner: str) -> list[ContextEntity]:
+    def _ranked_entities(self, table: str, column: str, owners: str) -> dict[str, list[ContextEntity]]:
+        """The ranked context of each owner (event or story) in the JSON list `owners`."""
         rows = self._db.execute(
-            f"SELECT e.id, e.name, e.type, x.articles FROM {table} x JOIN entities e ON e.id = x.entity_id"
-            f" WHERE x.{column} = ? ORDER BY x.rank",
-            (owner,),
+            f"SELECT x.{column} AS owner, e.id, e.name, e.type, x.articles FROM {table} x"
+            f" JOIN entities e ON e.id = x.entity_id WHERE x.{column} {IN_JSON_IDS} ORDER BY x.rank",
+            (owners,),
         )
-        return [ContextEntity(r["id"], r["name"], r["type"], r["articles"]) for r in rows]
+        ranked: dict[str, list[ContextEntity]] = {}
+        for r in rows:
+            ranked.setdefault(r["owner"], []).append(ContextEntity(r["id"], r["name"], r["type"], r["articles"]))
+        return ranked
 
-    def _context_entities(self, entity_ids: list[str]) -> list[ContextEntity]:
-        entities = {e.id: e for e in (self.get_entity(i) for i in entity_ids) if e}
-        return [ContextEntity(i, entities[i].name, entities[i].type) for i in entity_ids if i in entities]
+    def _context_entities(self, entity_ids: list[str]) -> dict[str, ContextEntity]:
+        """The entities named, by id (unknown ids left out), read in one query."""
+        rows = self._db.execute(f"SELECT id, name, type FROM entities WHERE id {IN_JSON_IDS}", (_json(entity_ids),))
+        return {r["id"]: ContextEntity(r["id"], r["name"], r["type"]) for r in rows}
 
     # -- reads ------------------------------------------------------------
     _SELECT = (
@@ -694,35 +718,20 @@ class SQLiteStore(SQLitePortalReads, Store):
         return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def days(self) -> list[tuple[date, int]]:
-        rows = self._db.execute(
-            "SELECT substr(published, 1, 10) AS day, count(*) FROM articles"
-            " WHERE published IS NOT NULL GROUP BY day ORDER BY day DESC"
-        )
+        rows = self._db.execute("SELECT day, articles FROM day_counts WHERE articles > 0 ORDER BY day DESC")
         return [(date.fromisoformat(day), count) for day, count in rows]
 
     def articles_on(self, day: date | None) -> list[Article]:
-        if day is None:
-            rows = self._db.execute(f"{self._SELECT} WHERE a.published IS NULL ORDER BY a.title")
-        else:
-            rows = self._db.execute(
-                f"{self._SELECT} WHERE substr(a.published, 1, 10) = ? ORDER BY a.published, a.title",
-                (day.isoformat(),),
-            )
-        return [self._article(row) for row in rows.fetchall()]
+        return [self._article(row) for row in self._article_rows_on(day)]
 
     def sources(self) -> list[Source]:
         rows = self._db.execute("SELECT * FROM sources ORDER BY name")
         return [Source(r["id"], r["name"], r["domain"], json.loads(r["aliases"])) for r in rows]
 
-    def _article(self, row: sqlite3.Row) -> Article:
-        copies = [
-            Copy(c["url"], c["name"], c["file"])
-            for c in self._db.execute(
-                "SELECT c.url, s.name, c.file FROM article_copies c LEFT JOIN sources s ON s.id = c.source_id"
-                " WHERE c.article_id = ? ORDER BY c.rowid",
-                (row["id"],),
-            )
-        ]
+    def _article(self, row: sqlite3.Row, copies: list[Copy] | None = None, analysis: bool = True) -> Article:
+        """The article in `row`; `copies` when the caller read them already, its analysis unless told not to."""
+        if copies is None:
+            copies = self.article_copies([row["id"]]).get(row["id"], [])
         return Article(
             id=row["id"],
             title=row["title"],
@@ -749,7 +758,7 @@ class SQLiteStore(SQLitePortalReads, Store):
                 if row["event_date"]
                 else None
             ),
-            **self._analysis(row["id"], row["text"]),
+            **(self._analysis(row["id"], row["text"]) if analysis else {}),
         )
 
     def _analysis(self, article_id: str, text: str) -> dict:

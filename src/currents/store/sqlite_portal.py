@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable, Iterable
+from datetime import date
 
-from currents.model import DatedFact, Entity, SearchFilters, SearchHit, SearchResults, Source
+from currents.model import Article, Copy, DatedFact, Entity, SearchFilters, SearchHit, SearchResults, Source
 from currents.store.base import SearchError
 
 KINDS = ("events", "articles")
@@ -24,12 +26,17 @@ _TITLE_WEIGHT, _BODY_WEIGHT = 5.0, 1.0
 _TOKEN = re.compile(r'"[^"]*"|[^\s"]+')
 _PREFIX = re.compile(r"(\w+)\*", re.UNICODE)
 _ENTITY_MATCH = "(SELECT id FROM entities WHERE id = ? OR name = ? COLLATE NOCASE)"
+# Ids bound as one JSON array parameter: any number of them in one query, no SQL variable limit.
+IN_JSON_IDS = "IN (SELECT value FROM json_each(?))"
 
 
 class SQLitePortalReads:
     """Search and the portal's paged reads, over `self._db` (a sqlite3 connection with Row rows)."""
 
     _db: sqlite3.Connection
+    # From SQLiteStore: the articles SELECT (with the outlet's name) and the row-to-Article reader.
+    _SELECT: str
+    _article: Callable[..., Article]
 
     def search(
         self, query: str, kind: str, filters: SearchFilters = SearchFilters(), limit: int = 20, offset: int = 0
@@ -52,6 +59,43 @@ class SQLitePortalReads:
             raise SearchError(f"cannot search for {query!r}: {exc}") from exc
         return SearchResults(total, [_hit(kind, row) for row in rows])
 
+    def article_copies(self, article_ids: Iterable[str]) -> dict[str, list[Copy]]:
+        """Every copy (URL, outlet, file) of each article, in the order they were found: one query for all."""
+        rows = self._db.execute(
+            "SELECT c.rowid, c.article_id, c.url, s.name, c.file FROM article_copies c"
+            f" LEFT JOIN sources s ON s.id = c.source_id WHERE c.article_id {IN_JSON_IDS}",
+            (json.dumps(list(article_ids)),),
+        )
+        copies: dict[str, list[Copy]] = {}
+        for _rowid, article_id, url, source, file in sorted(tuple(row) for row in rows):
+            copies.setdefault(article_id, []).append(Copy(url, source, file))
+        return copies
+
+    def page_articles(self, article_ids: Iterable[str]) -> list[Article]:
+        wanted = list(dict.fromkeys(article_ids))
+        rows = self._db.execute(f"{self._SELECT} WHERE a.id {IN_JSON_IDS}", (json.dumps(wanted),)).fetchall()
+        found = self._page_articles(rows)
+        return [found[i] for i in wanted if i in found]
+
+    def page_articles_on(self, day: date | None) -> list[Article]:
+        return list(self._page_articles(self._article_rows_on(day)).values())
+
+    def _article_rows_on(self, day: date | None) -> list[sqlite3.Row]:
+        """The rows of the articles published on `day` (None: without a date), in a day page's order."""
+        if day is None:
+            rows = self._db.execute(f"{self._SELECT} WHERE a.published IS NULL ORDER BY a.title")
+        else:
+            rows = self._db.execute(
+                f"{self._SELECT} WHERE substr(a.published, 1, 10) = ? ORDER BY a.published, a.title",
+                (day.isoformat(),),
+            )
+        return rows.fetchall()
+
+    def _page_articles(self, rows: list[sqlite3.Row]) -> dict[str, Article]:
+        """The articles in `rows` (in their order) with their copies, read in one query, and no analysis."""
+        copies = self.article_copies(row["id"] for row in rows)
+        return {row["id"]: self._article(row, copies.get(row["id"], []), analysis=False) for row in rows}
+
     def get_source(self, source_id: str) -> Source | None:
         row = self._db.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
         return Source(row["id"], row["name"], row["domain"], json.loads(row["aliases"])) if row else None
@@ -64,15 +108,15 @@ class SQLitePortalReads:
         return [row[0] for row in rows]
 
     def entities_with_events(self, limit: int | None = None, offset: int = 0) -> list[tuple[Entity, int]]:
+        # event_count is kept by triggers (migration 0005): the order is walked in an index, not counted.
         rows = self._db.execute(
-            "SELECT e.*, count(*) AS events FROM event_entities x JOIN entities e ON e.id = x.entity_id"
-            " GROUP BY e.id ORDER BY events DESC, e.name, e.id LIMIT ? OFFSET ?",
+            "SELECT * FROM entities WHERE event_count > 0 ORDER BY event_count DESC, name, id LIMIT ? OFFSET ?",
             (-1 if limit is None else limit, offset),
         )
-        return [(Entity(r["id"], r["name"], r["type"], json.loads(r["aliases"])), r["events"]) for r in rows]
+        return [(Entity(r["id"], r["name"], r["type"], json.loads(r["aliases"])), r["event_count"]) for r in rows]
 
     def count_entities_with_events(self) -> int:
-        return self._db.execute("SELECT count(DISTINCT entity_id) FROM event_entities").fetchone()[0]
+        return self._db.execute("SELECT count(*) FROM entities WHERE event_count > 0").fetchone()[0]
 
     def article_headlines(self) -> list[tuple[str, str, str | None, str | None, str | None]]:
         rows = self._db.execute(
@@ -80,6 +124,22 @@ class SQLitePortalReads:
             " ORDER BY published IS NULL, published, id"
         )
         return [tuple(row) for row in rows]
+
+    def source_coverage(self, source_id: str) -> list[tuple[str, str | None, bool]]:
+        # First: the event's earliest article with an outlet is this outlet's (as Event.sources[0] says).
+        rows = self._db.execute(
+            "SELECT e.id, e.date, e.first_published IS NOT NULL AND :source = (SELECT a.source_id FROM articles a"
+            " WHERE a.event_id = e.id AND a.source_id IS NOT NULL ORDER BY a.published IS NULL, a.published, a.id"
+            " LIMIT 1) FROM events e WHERE e.id IN (SELECT a.event_id FROM article_copies c"
+            " JOIN articles a ON a.id = c.article_id WHERE c.source_id = :source)"
+            " ORDER BY e.date IS NULL, e.date DESC, e.id",
+            {"source": source_id},
+        )
+        return [(event_id, day, bool(first)) for event_id, day, first in rows]
+
+    def story_labels(self, story_ids: Iterable[str]) -> dict[str, str]:
+        rows = self._db.execute(f"SELECT id, label FROM stories WHERE id {IN_JSON_IDS}", (json.dumps(list(story_ids)),))
+        return {story_id: label for story_id, label in rows}
 
     def story_dated_facts(self, story_id: str) -> list[DatedFact]:
         rows = self._db.execute(

@@ -3,7 +3,9 @@
 Lists answer {"total", "limit", "offset", "items"}; one thing answers its page
 data (an event's is exactly its .json twin). Every error is {"error": message}
 with a 4xx status, whatever raised it: a bad parameter, an unknown id, a query
-the search index cannot parse.
+the search index cannot parse. Each answer's shape is one of the JSON Schemas
+the portal publishes under /schema/ (publish/schemas/), and the OpenAPI
+document points every route at its schema.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the local Limit/Offset aliases at runtime.
@@ -16,16 +18,39 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from currents.config import PortalConfig
-from currents.publish.context import event_summary, source_path
-from currents.publish.events import entity_page, event_data, source_page, story_page, story_summary
+from currents.publish.context import event_summary, relative_url, schema_path, source_path
+from currents.publish.events import entity_item, entity_page, event_data, source_page, story_page, story_summary
 from currents.publish.search import KINDS, hit_data, parse_request
 from currents.store import SearchError, Store
 
 API_PREFIX = "/api"
+OPENAPI_PATH = f"{API_PREFIX}/openapi.json"
 
 
 def error_response(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
+
+
+def answers(schema: str) -> dict[str, Any]:
+    """A route's OpenAPI answers: `schema` (a published JSON Schema) for 200, error.json for any 4xx.
+
+    The schemas are linked, not copied, so the OpenAPI document and the files
+    the portal publishes cannot disagree; the links are relative to the document.
+    """
+
+    def described_by(name: str) -> dict[str, Any]:
+        return {"application/json": {"schema": {"$ref": relative_url(OPENAPI_PATH.lstrip("/"), schema_path(name))}}}
+
+    return {
+        "response_model": None,
+        "responses": {
+            200: {"content": described_by(schema)},
+            "4XX": {
+                "description": "A bad parameter, an unknown id, a search query that cannot be parsed",
+                "content": described_by("error"),
+            },
+        },
+    }
 
 
 def add_api(app: FastAPI, store: Store, lock: threading.Lock, config: PortalConfig) -> None:
@@ -44,47 +69,44 @@ def add_api(app: FastAPI, store: Store, lock: threading.Lock, config: PortalConf
     async def bad_search(_request: Request, exc: SearchError) -> JSONResponse:
         return error_response(400, str(exc))
 
-    @app.get(f"{API_PREFIX}/events", summary="Events, newest first")
+    @app.get(f"{API_PREFIX}/events", summary="Events, newest first", **answers("events"))
     def events(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
         with lock:
             items = [event_summary(e) for e in store.get_events(store.recent_event_ids(limit, offset))]
             return _paged(store.count_events(), limit, offset, items)
 
-    @app.get(f"{API_PREFIX}/events/{{event_id}}", summary="One event: the data of its page")
+    @app.get(f"{API_PREFIX}/events/{{event_id}}", summary="One event: the data of its page", **answers("event"))
     def event(event_id: str) -> dict[str, Any]:
         with lock:
             found = store.get_event(event_id)
             return event_data(store, _found(found, "event", event_id))
 
-    @app.get(f"{API_PREFIX}/entities", summary="Entities in the context of events, most events first")
+    @app.get(f"{API_PREFIX}/entities", summary="Entities in events' context, most events first", **answers("entities"))
     def entities(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
         with lock:
-            items = [
-                {"id": entity.id, "name": entity.name, "type": entity.type, "events": count}
-                for entity, count in store.entities_with_events(limit, offset)
-            ]
+            items = [entity_item(entity, count) for entity, count in store.entities_with_events(limit, offset)]
             return _paged(store.count_entities_with_events(), limit, offset, items)
 
-    @app.get(f"{API_PREFIX}/entities/{{entity_id}}", summary="One entity and its events")
+    @app.get(f"{API_PREFIX}/entities/{{entity_id}}", summary="One entity and its events", **answers("entity"))
     def entity(entity_id: str) -> dict[str, Any]:
         with lock:
             found = store.get_entity(entity_id)
             page = entity_page(store, _found(found, "entity", entity_id))
             return _found(page, "entity with events", entity_id).data
 
-    @app.get(f"{API_PREFIX}/stories", summary="Stories, the most recently active first")
+    @app.get(f"{API_PREFIX}/stories", summary="Stories, the most recently active first", **answers("stories"))
     def stories(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
         with lock:
             every = list(store.iter_stories())
             return _paged(len(every), limit, offset, [story_summary(s) for s in every[offset : offset + limit]])
 
-    @app.get(f"{API_PREFIX}/stories/{{story_id}}", summary="One story: its chronology and timeline")
+    @app.get(f"{API_PREFIX}/stories/{{story_id}}", summary="One story: its chronology and timeline", **answers("story"))
     def story(story_id: str) -> dict[str, Any]:
         with lock:
             found = store.get_story(story_id)
             return story_page(store, _found(found, "story", story_id)).data
 
-    @app.get(f"{API_PREFIX}/sources", summary="Outlets")
+    @app.get(f"{API_PREFIX}/sources", summary="Outlets", **answers("sources"))
     def sources(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
         with lock:
             every = store.sources()
@@ -94,13 +116,13 @@ def add_api(app: FastAPI, store: Store, lock: threading.Lock, config: PortalConf
         ]
         return _paged(len(every), limit, offset, items)
 
-    @app.get(f"{API_PREFIX}/sources/{{source_id}}", summary="One outlet: what it covered, how often first")
+    @app.get(f"{API_PREFIX}/sources/{{source_id}}", summary="One outlet and its events", **answers("source"))
     def source(source_id: str) -> dict[str, Any]:
         with lock:
             found = store.get_source(source_id)
-            return source_page(store, _found(found, "source", source_id)).data
+            return source_page(store, _found(found, "source", source_id), config.source_events).data
 
-    @app.get(f"{API_PREFIX}/search", summary="Full-text search of events or articles")
+    @app.get(f"{API_PREFIX}/search", summary="Full-text search of events or articles", **answers("search"))
     def search(
         q: Annotated[str, Query(min_length=1, description='words, "phrases", prefix*, AND / OR / NOT')],
         kind: Annotated[str, Query(pattern=f"^({'|'.join(KINDS)})$")] = "events",

@@ -20,12 +20,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from currents.config import PortalConfig
-from currents.publish.context import HOME, ICON, SEARCH, STATIC, Page, not_found_page, page_path
+from currents.publish.context import HOME, ICON, SCHEMAS, SEARCH, STATIC, Page, not_found_page, page_path
 from currents.publish.pages import resolve
 from currents.publish.search import search_page
-from currents.publish.site import STATIC_DIR, render
+from currents.publish.site import SCHEMA_DIR, STATIC_DIR, render
 from currents.store import Store
-from currents.web.api import API_PREFIX, add_api, error_response
+from currents.web.api import API_PREFIX, OPENAPI_PATH, add_api, error_response
 
 # Pages show text from untrusted web pages; the browser is told to run nothing
 # but the portal's own scripts, load nothing from elsewhere, and never frame it.
@@ -52,7 +52,7 @@ MEDIA_TYPES = {
 def create_app(store: Store, config: PortalConfig | None = None) -> FastAPI:
     """The ASGI application serving the portal and its API from `store`."""
     config = config or PortalConfig()
-    app = FastAPI(title="currents", docs_url=None, redoc_url=None, openapi_url=f"{API_PREFIX}/openapi.json")
+    app = FastAPI(title="currents", docs_url=None, redoc_url=None, openapi_url=OPENAPI_PATH)
     # The store holds one SQLite connection; requests run in a thread pool, one at a time in it.
     store_lock = threading.Lock()
 
@@ -73,6 +73,7 @@ def create_app(store: Store, config: PortalConfig | None = None) -> FastAPI:
 
     add_api(app, store, store_lock, config)
     app.mount(f"/{STATIC}", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(f"/{SCHEMAS}", StaticFiles(directory=SCHEMA_DIR), name="schemas")
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> RedirectResponse:
