@@ -11,7 +11,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from currents.cluster import ClusterReport, ClusterStage
 from currents.config import Config, load_config
-from currents.ingest import IngestReport, Ingestor, Progress
+from currents.ingest import IngestReport, Ingestor
+from currents.progress import Progress
 from currents.model import Rejection
 from currents.store import Store, open_store
 

@@ -20,6 +20,7 @@ from currents.cluster import ClusterStage
 from currents.config import Config, IngestConfig
 from currents.errors import Unreadable
 from currents.model import Article, Copy, Rejection
+from currents.progress import Progress
 from currents.sources import Input, expand, read_input
 from currents.sources.parallel import map_inputs
 from currents.store import Store
@@ -29,9 +30,6 @@ from currents.text.dedup import Fingerprint, fingerprint, similarity
 # An article ready to store: cleaned, with its fingerprint.
 Prepared = tuple[Article, Fingerprint]
 
-# Called as work is committed: (stage, done, total or None, detail). Stage "reading" counts
-# bytes of inputs and names the input just stored; stages "understanding" and "clustering" count articles.
-Progress = Callable[[str, int, int | None, str | None], None]
 
 
 @dataclass

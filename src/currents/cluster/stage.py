@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,10 +31,8 @@ from currents.cluster.features import (
 from currents.cluster.grouping import Group, Grouping, GroupingParams
 from currents.config import ClusterConfig
 from currents.model import Article, ContextEntity, Event, RelatedEvent, Story
+from currents.progress import Progress
 from currents.store import Store
-
-Progress = Callable[[str, int, int | None, str | None], None]
-
 
 @dataclass
 class ClusterReport:

@@ -7,14 +7,11 @@ without a summary, and the next ingest picks them up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from currents.config import SummarizeConfig
 from currents.model import Article, Entity
+from currents.progress import Progress
 from currents.store import Store
 from currents.summarize import summarize_event
-
-Progress = Callable[[str, int, int | None, str | None], None]
 
 
 class SummarizeStage:
