@@ -187,6 +187,8 @@ class PortalConfig:
     base_url: str = "http://127.0.0.1:8000/"
     # Days of events on the home page; older ones are reached by month.
     home_days: int = 7
+    # Events listed under each day on the home and month pages (the largest first); a day's own page lists all.
+    events_per_day: int = 10
     # Entries in each Atom feed (newest first).
     feed_entries: int = 50
     # Latest events listed on an outlet's page; its coverage by month counts them all.

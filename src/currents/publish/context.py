@@ -153,8 +153,8 @@ def portal_days(store: Store) -> list[Day]:
     return [Day(day, events.get(day, 0), articles.get(day, 0)) for day in sorted({*events, *articles}, reverse=True)]
 
 
-def home_page(store: Store, home_days: int) -> Page:
-    """The latest `home_days` days with their events, then the archive by month."""
+def home_page(store: Store, home_days: int, events_per_day: int) -> Page:
+    """The latest `home_days` days with their largest events, then the archive by month."""
     days = portal_days(store)
     articles, events = store.count_articles(), store.count_events()
     # Whatever is on no day is undated (events known only to a month or a year included).
@@ -166,7 +166,7 @@ def home_page(store: Store, home_days: int) -> Page:
         {
             "article_count": articles,
             "event_count": events,
-            "latest": [_day_with_events(store, day) for day in days[:home_days]],
+            "latest": [_day_with_events(store, day, events_per_day) for day in days[:home_days]],
             "months": _months(days),
             "undated": {**undated, "path": UNDATED} if any(undated.values()) else None,
         },
@@ -179,7 +179,7 @@ def day_page(store: Store, day: date, days: list[Day]) -> Page | None:
     None when the day has neither, so unknown days are "not found".
     """
     events = store.events_on(day)
-    articles = store.page_articles_on(day)
+    articles = store.article_listing(day)
     if not events and not articles:
         return None
     known = [d.day for d in days]
@@ -194,15 +194,15 @@ def day_page(store: Store, day: date, days: list[Day]) -> Page | None:
             "label": day_label(day),
             "month": month_link(day.year, day.month),
             "events": [event_summary(event) for event in events],
-            "articles": [_article_summary(article) for article in articles],
+            "articles": [_article_summary(*article) for article in articles],
             "newer": _day_link(min(newer)) if newer else None,
             "older": _day_link(max(older)) if older else None,
         },
     )
 
 
-def month_page(store: Store, year: int, month: int, days: list[Day]) -> Page | None:
-    """The days of one month with their events; None for a month without any."""
+def month_page(store: Store, year: int, month: int, days: list[Day], events_per_day: int) -> Page | None:
+    """The days of one month with their largest events; None for a month without any."""
     in_month = [d for d in days if (d.day.year, d.day.month) == (year, month)]
     if not in_month:
         return None
@@ -216,7 +216,7 @@ def month_page(store: Store, year: int, month: int, days: list[Day]) -> Page | N
         link["label"],
         {
             **link,
-            "days": [_day_with_events(store, day) for day in in_month],
+            "days": [_day_with_events(store, day, events_per_day) for day in in_month],
             "newer": month_link(*min(newer)) if newer else None,
             "older": month_link(*max(older)) if older else None,
         },
@@ -225,7 +225,7 @@ def month_page(store: Store, year: int, month: int, days: list[Day]) -> Page | N
 
 def undated_page(store: Store) -> Page | None:
     events = store.events_on(None)
-    articles = store.page_articles_on(None)
+    articles = store.article_listing(None)
     if not events and not articles:
         return None
     return Page(
@@ -237,16 +237,22 @@ def undated_page(store: Store) -> Page | None:
             "label": "Undated",
             "month": None,
             "events": [event_summary(event) for event in events],
-            "articles": [_article_summary(article) for article in articles],
+            "articles": [_article_summary(*article) for article in articles],
             "newer": None,
             "older": None,
         },
     )
 
 
-def _day_with_events(store: Store, day: Day) -> dict[str, Any]:
-    events = store.events_on(day.day) if day.events else []
-    return {**_day_link(day.day), "articles": day.articles, "events": [event_summary(e) for e in events]}
+def _day_with_events(store: Store, day: Day, limit: int) -> dict[str, Any]:
+    """A day in a list of days: its `limit` largest events, and how many it has in all."""
+    events = store.get_events(store.event_ids_on(day.day, limit)) if day.events else []
+    return {
+        **_day_link(day.day),
+        "articles": day.articles,
+        "event_count": day.events,
+        "events": [event_summary(e) for e in events],
+    }
 
 
 def _months(days: list[Day]) -> list[dict[str, Any]]:
@@ -319,13 +325,14 @@ def linkable(url: str | None) -> str | None:
     return url if parts.scheme.lower() in _LINKABLE_SCHEMES and parts.netloc else None
 
 
-def _article_summary(article: Article) -> dict[str, Any]:
+def _article_summary(article_id: str, title: str, source: str | None, published: datetime | None) -> dict[str, Any]:
+    """An article as a day's list shows it (one row of `Store.article_listing`)."""
     return {
-        "id": article.id,
-        "title": article.title or _UNTITLED,
-        "source": article.source,
-        "published": publication(article.published),
-        "path": article_path(article.id),
+        "id": article_id,
+        "title": title or _UNTITLED,
+        "source": source,
+        "published": publication(published),
+        "path": article_path(article_id),
     }
 
 

@@ -125,9 +125,8 @@ def entity_page(store: Store, entity: Entity) -> Page | None:
     return _entity_page(entity, events) if events else None
 
 
-def entity_pages(store: Store, entity: Entity, entries: int) -> list[Page]:
-    """The entity's page and its feed (the build's way: one read of its events for both); none without any."""
-    events = store.events_for_entity(entity.id)
+def entity_pages(entity: Entity, events: list[Event], entries: int) -> list[Page]:
+    """The entity's page and its feed from its `events`, newest first (the build reads many entities' at once)."""
     return [_entity_page(entity, events), _entity_feed(entity, events[:entries])] if events else []
 
 

@@ -60,7 +60,7 @@ from currents.store import Store
 
 
 T = TypeVar("T")
-# Events and articles are read this many at a time.
+# Events, entities and articles are read this many at a time.
 _READ = 500
 
 
@@ -85,7 +85,7 @@ def site_pages(store: Store, config: PortalConfig, share: Share = Share()) -> It
         yield from _fixed_pages(store, config)
     days = portal_days(store)
     for year, month in share.take(sorted({(d.day.year, d.day.month) for d in days})):
-        if page := month_page(store, year, month, days):
+        if page := month_page(store, year, month, days, config.events_per_day):
             yield page
     for d in share.take(days):
         if page := day_page(store, d.day, days):
@@ -94,8 +94,12 @@ def site_pages(store: Store, config: PortalConfig, share: Share = Share()) -> It
     for start in range(0, len(event_ids), _READ):
         for event in store.get_events(event_ids[start : start + _READ]):
             yield from event_pages(store, event)
-    for entity, _count in share.take(store.entities_with_events()):
-        yield from entity_pages(store, entity, config.feed_entries)
+    entities = [entity for entity, _count in share.take(store.entities_with_events())]
+    for start in range(0, len(entities), _READ):
+        chunk = entities[start : start + _READ]
+        events = store.events_for_entities(entity.id for entity in chunk)
+        for entity in chunk:
+            yield from entity_pages(entity, events.get(entity.id, []), config.feed_entries)
     for story in share.take(list(store.iter_stories())):
         yield from story_pages(store, story, config.feed_entries)
     for source in share.take(store.sources()):
@@ -106,7 +110,7 @@ def site_pages(store: Store, config: PortalConfig, share: Share = Share()) -> It
 
 
 def _fixed_pages(store: Store, config: PortalConfig) -> Iterator[Page]:
-    yield home_page(store, config.home_days)
+    yield home_page(store, config.home_days, config.events_per_day)
     yield sources_page(store)
     yield entities_page(store)
     yield stories_page(store)
@@ -120,7 +124,7 @@ def _fixed_pages(store: Store, config: PortalConfig) -> Iterator[Page]:
 
 
 _FIXED = {
-    HOME: lambda store, config: home_page(store, config.home_days),
+    HOME: lambda store, config: home_page(store, config.home_days, config.events_per_day),
     SOURCES: lambda store, _config: sources_page(store),
     ENTITIES: lambda store, _config: entities_page(store),
     STORIES: lambda store, _config: stories_page(store),
@@ -144,7 +148,7 @@ def resolve(store: Store, path: str, config: PortalConfig) -> Page | None:
         return day_page(store, day, portal_days(store))
     if match := MONTH_PATH.fullmatch(path):
         year, month = (int(part) for part in match.groups())
-        return month_page(store, year, month, portal_days(store)) if 1 <= month <= 12 else None
+        return month_page(store, year, month, portal_days(store), config.events_per_day) if 1 <= month <= 12 else None
     if match := ARTICLE_PATH.fullmatch(path):
         article = store.get_article(match.group(1))
         return article_page(article) if article else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from datetime import date
+from datetime import date, datetime
 
 from currents.model import (
     Article,
@@ -187,10 +187,6 @@ class Store(abc.ABC):
         """Events whose context names the entity, newest first."""
 
     @abc.abstractmethod
-    def events_for_source(self, source_id: str) -> list[Event]:
-        """Events an outlet reported, newest first."""
-
-    @abc.abstractmethod
     def get_story(self, story_id: str) -> Story | None: ...
 
     @abc.abstractmethod
@@ -214,10 +210,6 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def days(self) -> list[tuple[date, int]]:
         """Publication days with their article counts, newest first."""
-
-    @abc.abstractmethod
-    def articles_on(self, day: date | None) -> list[Article]:
-        """Articles published on `day`; `None` gives the undated ones."""
 
     @abc.abstractmethod
     def sources(self) -> list[Source]: ...
@@ -249,8 +241,12 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def page_articles_on(self, day: date | None) -> list[Article]:
-        """`articles_on(day)` as pages show them (see `page_articles`)."""
+    def article_listing(self, day: date | None) -> list[tuple[str, str, str | None, datetime | None]]:
+        """(id, title, outlet, publication) of the articles published on `day` (None: undated), as a day lists them."""
+
+    @abc.abstractmethod
+    def event_ids_on(self, day: date | None, limit: int | None = None) -> list[str]:
+        """The ids of `events_on(day)`, in its order (largest first), the first `limit` of them."""
 
     @abc.abstractmethod
     def recent_event_ids(self, limit: int, offset: int = 0) -> list[str]:
@@ -273,6 +269,10 @@ class Store(abc.ABC):
 
         `first` when the event's earliest article with an outlet is this outlet's.
         """
+
+    @abc.abstractmethod
+    def events_for_entities(self, entity_ids: Iterable[str]) -> dict[str, list[Event]]:
+        """`events_for_entity` of many entities in a few reads, by entity id (those without events left out)."""
 
     @abc.abstractmethod
     def story_labels(self, story_ids: Iterable[str]) -> dict[str, str]:

@@ -560,33 +560,10 @@ class SQLiteStore(SQLitePortalReads, Store):
         return [(date.fromisoformat(day), count) for day, count in rows]
 
     def events_on(self, day: date | None) -> list[Event]:
-        if day is None:
-            where, args = "granularity IS NULL OR granularity != 'day'", ()
-        else:
-            where, args = "granularity = 'day' AND date = ?", (day.isoformat(),)
-        rows = self._db.execute(
-            f"SELECT e.* FROM events e WHERE {where} ORDER BY"
-            " (SELECT count(*) FROM articles a WHERE a.event_id = e.id) DESC, e.first_published, e.id",
-            args,
-        )
-        return self._events(rows.fetchall())
+        return self.get_events(self.event_ids_on(day))
 
     def events_for_entity(self, entity_id: str) -> list[Event]:
-        rows = self._db.execute(
-            "SELECT e.* FROM events e JOIN event_entities x ON x.event_id = e.id WHERE x.entity_id = ?"
-            " ORDER BY e.date IS NULL, e.date DESC, e.id",
-            (entity_id,),
-        )
-        return self._events(rows.fetchall())
-
-    def events_for_source(self, source_id: str) -> list[Event]:
-        rows = self._db.execute(
-            "SELECT e.* FROM events e WHERE e.id IN (SELECT a.event_id FROM article_copies c"
-            " JOIN articles a ON a.id = c.article_id WHERE c.source_id = ?)"
-            " ORDER BY e.date IS NULL, e.date DESC, e.id",
-            (source_id,),
-        )
-        return self._events(rows.fetchall())
+        return self.events_for_entities([entity_id]).get(entity_id, [])
 
     def get_story(self, story_id: str) -> Story | None:
         found = self.get_stories([story_id])
@@ -720,9 +697,6 @@ class SQLiteStore(SQLitePortalReads, Store):
     def days(self) -> list[tuple[date, int]]:
         rows = self._db.execute("SELECT day, articles FROM day_counts WHERE articles > 0 ORDER BY day DESC")
         return [(date.fromisoformat(day), count) for day, count in rows]
-
-    def articles_on(self, day: date | None) -> list[Article]:
-        return [self._article(row) for row in self._article_rows_on(day)]
 
     def sources(self) -> list[Source]:
         rows = self._db.execute("SELECT * FROM sources ORDER BY name")

@@ -10,9 +10,9 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 
-from currents.model import Article, Copy, DatedFact, Entity, SearchFilters, SearchHit, SearchResults, Source
+from currents.model import Article, Copy, DatedFact, Entity, Event, SearchFilters, SearchHit, SearchResults, Source
 from currents.store.base import SearchError
 
 KINDS = ("events", "articles")
@@ -34,9 +34,10 @@ class SQLitePortalReads:
     """Search and the portal's paged reads, over `self._db` (a sqlite3 connection with Row rows)."""
 
     _db: sqlite3.Connection
-    # From SQLiteStore: the articles SELECT (with the outlet's name) and the row-to-Article reader.
+    # From SQLiteStore: the articles SELECT (with the outlet's name) and the row readers.
     _SELECT: str
     _article: Callable[..., Article]
+    _events: Callable[[list[sqlite3.Row]], list[Event]]
 
     def search(
         self, query: str, kind: str, filters: SearchFilters = SearchFilters(), limit: int = 20, offset: int = 0
@@ -77,19 +78,15 @@ class SQLitePortalReads:
         found = self._page_articles(rows)
         return [found[i] for i in wanted if i in found]
 
-    def page_articles_on(self, day: date | None) -> list[Article]:
-        return list(self._page_articles(self._article_rows_on(day)).values())
-
-    def _article_rows_on(self, day: date | None) -> list[sqlite3.Row]:
-        """The rows of the articles published on `day` (None: without a date), in a day page's order."""
+    def article_listing(self, day: date | None) -> list[tuple[str, str, str | None, datetime | None]]:
+        select = "SELECT a.id, a.title, s.name, a.published FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
         if day is None:
-            rows = self._db.execute(f"{self._SELECT} WHERE a.published IS NULL ORDER BY a.title")
+            rows = self._db.execute(f"{select} WHERE a.published IS NULL ORDER BY a.title")
         else:
             rows = self._db.execute(
-                f"{self._SELECT} WHERE substr(a.published, 1, 10) = ? ORDER BY a.published, a.title",
-                (day.isoformat(),),
+                f"{select} WHERE substr(a.published, 1, 10) = ? ORDER BY a.published, a.title", (day.isoformat(),)
             )
-        return rows.fetchall()
+        return [(i, title, source, datetime.fromisoformat(when) if when else None) for i, title, source, when in rows]
 
     def _page_articles(self, rows: list[sqlite3.Row]) -> dict[str, Article]:
         """The articles in `rows` (in their order) with their copies, read in one query, and no analysis."""
@@ -99,6 +96,18 @@ class SQLitePortalReads:
     def get_source(self, source_id: str) -> Source | None:
         row = self._db.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
         return Source(row["id"], row["name"], row["domain"], json.loads(row["aliases"])) if row else None
+
+    def event_ids_on(self, day: date | None, limit: int | None = None) -> list[str]:
+        if day is None:
+            where, args = "granularity IS NULL OR granularity != 'day'", ()
+        else:
+            where, args = "granularity = 'day' AND date = ?", (day.isoformat(),)
+        rows = self._db.execute(
+            f"SELECT e.id FROM events e WHERE {where} ORDER BY"
+            " (SELECT count(*) FROM articles a WHERE a.event_id = e.id) DESC, e.first_published, e.id LIMIT ?",
+            (*args, -1 if limit is None else limit),
+        )
+        return [row[0] for row in rows]
 
     def recent_event_ids(self, limit: int, offset: int = 0) -> list[str]:
         rows = self._db.execute(
@@ -136,6 +145,18 @@ class SQLitePortalReads:
             {"source": source_id},
         )
         return [(event_id, day, bool(first)) for event_id, day, first in rows]
+
+    def events_for_entities(self, entity_ids: Iterable[str]) -> dict[str, list[Event]]:
+        rows = self._db.execute(
+            "SELECT x.entity_id, e.* FROM event_entities x JOIN events e ON e.id = x.event_id"
+            f" WHERE x.entity_id {IN_JSON_IDS} ORDER BY e.date IS NULL, e.date DESC, e.id",
+            (json.dumps(list(entity_ids)),),
+        ).fetchall()
+        events = {event.id: event for event in self._events(list({row["id"]: row for row in rows}.values()))}
+        by_entity: dict[str, list[Event]] = {}
+        for row in rows:
+            by_entity.setdefault(row["entity_id"], []).append(events[row["id"]])
+        return by_entity
 
     def story_labels(self, story_ids: Iterable[str]) -> dict[str, str]:
         rows = self._db.execute(f"SELECT id, label FROM stories WHERE id {IN_JSON_IDS}", (json.dumps(list(story_ids)),))
