@@ -245,11 +245,12 @@ class ClusterStage:
         for event in events:
             related = []
             for other in candidates[event.id]:
-                shared = [i for i in contexts[event.id] if i in set(contexts.get(other, ()))]
+                theirs = set(contexts.get(other, ()))
+                shared = [i for i in contexts[event.id] if i in theirs]
                 if len(shared) < self.config.related_min_shared:
                     continue
                 score = _weighted_overlap(shared, contexts[event.id], contexts[other], idf)
-                related.append(RelatedEvent(other, round(score, 4), [names.get(i) or ContextEntity(i, i, "") for i in shared]))
+                related.append(RelatedEvent(other, round(score, 4), [names[i] for i in shared]))
             related.sort(key=lambda r: (-r.score, r.event_id))
             self.store.save_related(event.id, related[: self.config.related_limit])
 

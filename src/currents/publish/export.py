@@ -88,7 +88,7 @@ def event_record(store: Store, event: Event) -> dict[str, Any]:
 def _reports(store: Store, event: Event) -> list[dict[str, Any]]:
     """Every outlet and URL that carried one of the event's articles, first reporter first."""
     reports = []
-    for article in filter(None, map(store.get_article, event.article_ids)):
+    for article in store.page_articles(event.article_ids):
         for copy in article.copies or [Copy(article.url, article.source, article.file)]:
             reports.append(
                 {

@@ -129,9 +129,6 @@ class Store(abc.ABC):
     def story_ids_sharing_entities(self, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]: ...
 
     @abc.abstractmethod
-    def event_article_ids(self, event_ids: Iterable[str]) -> dict[str, list[str]]: ...
-
-    @abc.abstractmethod
     def event_context_ids(self, event_ids: Iterable[str]) -> dict[str, list[str]]:
         """Each event's context entity ids, ranked (a lean read for comparing many events)."""
 

@@ -410,18 +410,6 @@ class SQLiteStore(SQLitePortalReads, Store):
             shared.update(row[0] for row in rows)
         return sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
 
-    def event_article_ids(self, event_ids: Iterable[str]) -> dict[str, list[str]]:
-        members: dict[str, list[str]] = {}
-        for chunk in _chunks(list(dict.fromkeys(event_ids))):
-            rows = self._db.execute(
-                f"SELECT event_id, id FROM articles WHERE event_id IN ({','.join('?' * len(chunk))})"
-                " ORDER BY published IS NULL, published, id",
-                chunk,
-            )
-            for event_id, article_id in rows:
-                members.setdefault(event_id, []).append(article_id)
-        return members
-
     def event_context_ids(self, event_ids: Iterable[str]) -> dict[str, list[str]]:
         context: dict[str, list[str]] = {}
         for chunk in _chunks(list(dict.fromkeys(event_ids))):
