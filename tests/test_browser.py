@@ -12,12 +12,15 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
 import currents
+from conftest import SEEDS
 from portal_data import HOSTILE_TITLE, TREATY_HEADLINE, fill
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,12 +48,31 @@ def world(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def server(world):
+    """`currents serve` on the hand-made store; yields its base URL."""
+    with serving(world[0]) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def seeds_server(tmp_path_factory):
+    """`currents serve` on the seeds, ingested by the whole pipeline (events, summaries, comparison)."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed corpus not found at {SEEDS}")
+    db = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    with currents.open(db) as portal:
+        portal.ingest(sorted(SEEDS.glob("*.txt")))
+    with serving(db) as base:
+        yield base
+
+
+@contextmanager
+def serving(db: Path) -> Iterator[str]:
     """`currents serve` in its own process on a free loopback port; yields its base URL."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "currents", "serve", "--db", str(world[0]), "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "currents", "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -65,9 +87,11 @@ def server(world):
                 process.kill()
                 pytest.fail(f"currents serve did not start: {process.stderr.read().decode(errors='replace')}")
             time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +127,7 @@ def test_day_to_event_to_json_to_story_on_the_live_server(page, server, shots):
     page.goto(server)
     page.screenshot(path=shots / "live-home.png", full_page=True)
     page.get_by_role("link", name="Wednesday 1 May 2024").click()
-    assert page.url == f"{server}2024/05/01/index.html"
+    page.wait_for_url(f"{server}2024/05/01/index.html")
     page.get_by_role("link", name=HOSTILE_TITLE).first.click()
     assert page.locator("h1").inner_text() == HOSTILE_TITLE  # shown as text, never run
     page.screenshot(path=shots / "live-event.png", full_page=True)
@@ -114,8 +138,34 @@ def test_day_to_event_to_json_to_story_on_the_live_server(page, server, shots):
     page.screenshot(path=shots / "live-story.png", full_page=True)
     page.locator("figure a[href='#fact-1']").focus()
     page.keyboard.press("Enter")
-    assert page.url.endswith("#fact-1")
+    page.wait_for_url("**#fact-1")
     assert page.locator("#fact-1").inner_text().endswith("Valdoria signed the water treaty in 2009.")
+
+
+def test_citation_leads_to_the_sentence_it_cites_on_the_live_server(page, seeds_server, shots):
+    page.goto(seeds_server)
+    page.get_by_role("link", name="Wednesday 16 November 2016").first.click()
+    page.locator("a.headline", has_text="Putin").click()
+    page.wait_for_url("**/events/*.html")
+    citation = page.locator(".summary .refs a").first
+    note_id = citation.get_attribute("href").removeprefix("#")
+    citation.click()
+    page.wait_for_url(f"**#{note_id}")
+    note = page.locator(f"#{note_id}")
+    assert note.evaluate("element => element.matches(':target')")  # highlighted as the jump's target
+    assert note.is_visible()
+    quoted = " ".join(note.locator("q").inner_text().split())
+    page.screenshot(path=shots / "live-event-citation.png", full_page=False)
+    note.get_by_role("link", name="in the article").click()
+    page.wait_for_url("**/articles/*.html#s-*")
+    sentence = page.locator(":target")
+    assert " ".join(sentence.inner_text().split()) == quoted
+    assert sentence.evaluate("element => getComputedStyle(element).backgroundColor") != "rgba(0, 0, 0, 0)"
+    page.screenshot(path=shots / "live-cited-sentence.png", full_page=False)
+    page.go_back()
+    page.get_by_role("link", name="JSON").click()
+    data = json.loads(page.locator("body").inner_text())
+    assert quoted in [" ".join(n["text"].split()) for n in data["notes"]]
 
 
 def test_searching_rome_statute_on_the_live_server(page, server, shots):
@@ -137,14 +187,14 @@ def test_static_site_from_disk_day_article_event_and_search(page, world, shots):
     page.locator("ol.articles a").first.click()
     assert page.locator("h1").inner_text() == TREATY_HEADLINE
     page.get_by_role("link", name="The event this article reports").click()
-    assert page.url == (site / "events" / "treaty-exit.html").as_uri()
+    page.wait_for_url((site / "events" / "treaty-exit.html").as_uri())
     page.screenshot(path=shots / "static-event.png", full_page=True)
     page.goto((site / "search" / "index.html").as_uri() + "?q=Rome+Statute")
     page.wait_for_selector("ol.hits")
     assert page.locator("ol.hits").first.locator("a").all_inner_texts() == [TREATY_HEADLINE]
     page.screenshot(path=shots / "static-search.png", full_page=True)
     page.locator("ol.hits a").first.click()
-    assert page.url == (site / "events" / "treaty-exit.html").as_uri()
+    page.wait_for_url((site / "events" / "treaty-exit.html").as_uri())
 
 
 def test_keyboard_alone_reaches_the_content_and_the_menu(page, server, shots):
@@ -152,7 +202,7 @@ def test_keyboard_alone_reaches_the_content_and_the_menu(page, server, shots):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    page.wait_for_url("**#main")
     page.goto(server)
     names = []
     for _ in range(7):

@@ -258,8 +258,11 @@ def test_busy_source_page_lists_its_latest_events_and_counts_every_month(portal)
     page = html.fromstring(client.get("/sources/example-b-news-b.html").content)
     assert [a.text_content() for a in page.find_class("headline")] == [HOSTILE_TITLE]  # the newer of its two
     assert text_of(page, "note") == ["The latest 1 of 2 events; the months above lead to the others."]
-    months = [(li.find("a").get("href"), text_of(li, "count")[0]) for li in page.iterfind(".//ul[@class='months']/li")]
-    assert months == [("../2024/05/index.html", "1 event, first on 0"), ("../2024/04/index.html", "1 event, first on 1")]
+    months = [
+        (row.find(".//a").get("href"), [cell.text_content() for cell in row.findall("td")[:2]])
+        for row in page.iterfind(".//table[@class='months']/tbody/tr")
+    ]
+    assert months == [("../2024/05/index.html", ["1", "0"]), ("../2024/04/index.html", ["1", "1"])]
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"

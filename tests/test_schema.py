@@ -187,26 +187,35 @@ def mutated(event: dict, change: str) -> dict:
         broken["date"] = {**broken["date"], "granularity": "week"}
     elif change == "summary as text":
         broken["summary"] = "a summary"
+    elif change == "note without its sentence":
+        broken["notes"][0]["path"] = broken["notes"][0]["path"].split("#")[0]
+    elif change == "uncited summary sentence":
+        del broken["summary"]["sentences"][0]["notes"]
+    elif change == "framing over 100%":
+        broken["comparison"]["framing"][0]["percent"] = 140
     return broken
 
 
 @pytest.mark.parametrize(
     "change",
-    ["unknown key", "missing headline", "javascript href", "absolute path", "week granularity", "summary as text"],
+    [
+        "unknown key",
+        "missing headline",
+        "javascript href",
+        "absolute path",
+        "week granularity",
+        "summary as text",
+        "note without its sentence",
+        "uncited summary sentence",
+        "framing over 100%",
+    ],
 )
 def test_event_schema_rejects_what_the_portal_must_not_publish(examples, change):
     _app, site = examples
     event = next(
         data
         for data in (json.loads(p.read_text(encoding="utf-8")) for p in site.glob("events/*.json"))
-        if data["date"] and data["articles"]
+        if data["date"] and data["articles"] and data["notes"] and data["comparison"]["framing"]
     )
     with pytest.raises(ValidationError):
         validator("event").validate(mutated(event, change))
-
-
-def test_event_schema_already_accepts_a_summary_and_a_comparison(examples):
-    """The summarize stage will fill both; until then they are null."""
-    _app, site = examples
-    event = json.loads(next(site.glob("events/*.json")).read_text(encoding="utf-8"))
-    check("event", {**event, "summary": {"sentences": []}, "comparison": {"facts": []}}, "an event with a summary")

@@ -14,13 +14,14 @@ this module's part is to turn links into hrefs only when they are http(s).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
-from currents.model import Article, Event
+from currents.model import Article, Event, Sentence
 from currents.store import Store
 
 # The URL scheme, shared by the static site (file paths) and the live server
@@ -61,6 +62,8 @@ _LINKABLE_SCHEMES = ("http", "https")
 # Whitespace and control characters: browsers strip them from hrefs, so such a URL is never linked.
 _NOT_IN_LINKS = re.compile(r"[\s\x00-\x1f\x7f]")
 _UNTITLED = "(untitled)"
+# The article page's anchor for its title.
+TITLE_ANCHOR = "title"
 # Context entities named beside an event in lists (its page names them all).
 CONTEXT_IN_LISTS = 5
 
@@ -107,6 +110,12 @@ def story_path(story_id: str, suffix: str = "html") -> str:
 
 def source_path(source_id: str) -> str:
     return _id_path("sources", source_id, "html")
+
+
+def sentence_anchor(sentence: int | None) -> str:
+    """The id of sentence number `sentence` on its article's page (None: the title, which
+    is what a headline-only article's citations point at)."""
+    return TITLE_ANCHOR if sentence is None else f"s-{sentence}"
 
 
 def schema_path(name: str) -> str:
@@ -279,7 +288,7 @@ def article_page(article: Article) -> Page:
             "author": article.author,
             "published": publication(article.published),
             "language": article.language if _LANGUAGE_TAG.fullmatch(article.language or "") else None,
-            "paragraphs": paragraphs(article.text),
+            "paragraphs": paragraphs(article.text, article.sentences),
             "copies": [
                 {"source": copy.source, "url": copy.url, "href": linkable(copy.url)}
                 for copy in article.copies
@@ -308,9 +317,32 @@ def not_found_page(path: str = NOT_FOUND) -> Page:
 
 
 # -- pieces -------------------------------------------------------------------
-def paragraphs(text: str) -> list[str]:
-    """The cleaned body as paragraphs: readers and the text stage leave one paragraph per line."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+def paragraphs(text: str, sentences: list[Sentence]) -> list[list[dict[str, Any]]]:
+    """The cleaned body as paragraphs (one per line, as readers and the text stage leave them),
+    each cut into pieces at sentence starts so citations can point at a sentence.
+
+    A piece is {"anchor": the sentence's id (`sentence_anchor`) if one starts there, "text": ...,
+    "tail": the spaces after it, kept out of the anchored element so a highlight ends with the sentence}.
+    A sentence the recogniser ran across two lines is anchored where it starts.
+    """
+    starts = {s.start: sentence_anchor(s.index) for s in sentences}
+    cuts = sorted(starts)
+    result = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        begin = offset + len(line) - len(line.lstrip())
+        end = offset + len(line.rstrip())
+        offset += len(line)
+        if begin >= end:
+            continue
+        bounds = [begin, *cuts[bisect_right(cuts, begin) : bisect_left(cuts, end)], end]
+        result.append([_piece(text[a:b], starts.get(a)) for a, b in zip(bounds, bounds[1:])])
+    return result
+
+
+def _piece(text: str, anchor: str | None) -> dict[str, Any]:
+    words = text.rstrip()
+    return {"anchor": anchor, "text": words, "tail": text[len(words) :]}
 
 
 def linkable(url: str | None) -> str | None:

@@ -6,7 +6,8 @@ links only as site paths or checked http(s) URLs, every string shown as text.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -37,6 +38,7 @@ from currents.publish.context import (
     source_path,
     story_path,
 )
+from currents.publish.summary import Notes, comparison_data, summary_data
 from currents.publish.timeline import Moment, start_of, timeline
 from currents.store import Store
 
@@ -59,6 +61,9 @@ def event_pages(store: Store, event: Event, suffixes: tuple[str, ...] = EVENT_FO
 
 def event_data(store: Store, event: Event) -> dict[str, Any]:
     articles = store.page_articles(event.article_ids)
+    by_id = {article.id: article for article in articles}
+    notes = Notes(by_id)
+    summary = summary_data(event.summary, notes) if event.summary else None
     outlets = {copy.source for article in articles for copy in article.copies if copy.source}
     return {
         "id": event.id,
@@ -92,9 +97,9 @@ def event_data(store: Store, event: Event) -> dict[str, Any]:
             }
             for r in event.related
         ],
-        # Filled by the summarize stage (issue 5) once Event carries them.
-        "summary": None,
-        "comparison": None,
+        "summary": summary,
+        "notes": notes.items,
+        "comparison": comparison_data(event.summary.comparison, by_id) if event.summary else None,
         "formats": {suffix: event_path(event.id, suffix) for suffix in EVENT_FORMATS},
     }
 
@@ -216,13 +221,15 @@ def _event_moment(event: Event) -> Moment:
 
 # -- outlets ------------------------------------------------------------------
 def source_page(store: Store, source: Source, latest: int) -> Page:
-    """What an outlet covered, month by month, and how often its article was the first one on an event.
+    """What an outlet covered, month by month, how often its article was the first one on an event,
+    and how loaded its telling was (its framing share, overall and by month).
 
     Only the `latest` events are listed: a busy outlet covers thousands, and its page
     must stay readable (and quick to draw); its coverage by month counts every one.
     """
     coverage = store.source_coverage(source.id)
     first = {event_id for event_id, _date, is_first in coverage if is_first}
+    framing = store.source_framing(source.id)
     events = store.get_events(event_id for event_id, _date, _first in coverage[:latest])
     return Page(
         source_path(source.id),
@@ -234,30 +241,45 @@ def source_page(store: Store, source: Source, latest: int) -> Page:
             "domain": source.domain,
             "event_count": len(coverage),
             "first_count": len(first),
-            "months": _coverage_by_month(coverage, portal_days(store)),
+            "framing": _framing_share(framing.values()),
+            "months": _coverage_by_month(coverage, framing, portal_days(store)),
             "events": [{**event_summary(e), "first": e.id in first} for e in events],
-            # Framing over time comes with the summarize stage's source comparison (issue 5).
-            "framing": None,
         },
     )
 
 
-def _coverage_by_month(coverage: list[tuple[str, str | None, bool]], days: list[Day]) -> list[dict[str, Any]]:
-    """Events and firsts per month, newest first (events known to a year only, or undated, are left out).
+def _framing_share(tellings: Iterable[tuple[int, int]]) -> dict[str, Any] | None:
+    """The share of loaded sentences over `tellings` ((sentences, loaded) pairs); None when there are none."""
+    sentences = loaded = 0
+    for told, loaded_there in tellings:
+        sentences += told
+        loaded += loaded_there
+    if not sentences:
+        return None
+    return {"sentences": sentences, "loaded": loaded, "percent": round(100 * loaded / sentences)}
+
+
+def _coverage_by_month(
+    coverage: list[tuple[str, str | None, bool]], framing: dict[str, tuple[int, int]], days: list[Day]
+) -> list[dict[str, Any]]:
+    """Events, firsts and framing per month, newest first (events known to a year only, or undated, are left out).
 
     A month links to its page when the portal has one (a month with only month-precise events has none).
     """
     with_pages = {(d.day.year, d.day.month) for d in days}
     events: Counter[tuple[int, int]] = Counter()
     firsts: Counter[tuple[int, int]] = Counter()
-    for _event_id, day, is_first in coverage:
+    tellings: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for event_id, day, is_first in coverage:
         if day and len(day) >= len("YYYY-MM"):
             month = (int(day[:4]), int(day[5:7]))
             events[month] += 1
             firsts[month] += is_first
+            if event_id in framing:
+                tellings[month].append(framing[event_id])
     return [
         {**month_link(*month), "path": month_path(*month) if month in with_pages else None}
-        | {"events": events[month], "first": firsts[month]}
+        | {"events": events[month], "first": firsts[month], "framing": _framing_share(tellings[month])}
         for month in sorted(events, reverse=True)
     ]
 

@@ -231,9 +231,10 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def page_articles(self, article_ids: Iterable[str]) -> list[Article]:
-        """Articles as pages show them, in the order asked: every field and copy, but no analysis.
+        """Articles as pages show them, in the order asked: every field, copy and sentence, no other analysis.
 
-        Sentences, entities, dates and facts are left out: no page prints them, and they cost four reads
+        Sentences are there because citations point at them (an article page anchors each one);
+        entities, dates and facts are left out: no page prints them, and they cost three reads
         per article.
         """
 
@@ -266,6 +267,10 @@ class Store(abc.ABC):
 
         `first` when the event's earliest article with an outlet is this outlet's.
         """
+
+    @abc.abstractmethod
+    def source_framing(self, source_id: str) -> dict[str, tuple[int, int]]:
+        """(sentences, loaded sentences) of the outlet's telling of each summarised event, by event id."""
 
     @abc.abstractmethod
     def events_for_entities(self, entity_ids: Iterable[str]) -> dict[str, list[Event]]:

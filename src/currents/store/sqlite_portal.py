@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
-from currents.model import Article, Copy, DatedFact, Entity, Event, SearchFilters, SearchHit, SearchResults, Source
+from currents.model import Article, Copy, DatedFact, Entity, Event, SearchFilters, SearchHit, SearchResults, Sentence, Source
 from currents.store.base import SearchError
 
 KINDS = ("events", "articles")
@@ -89,9 +89,17 @@ class SQLitePortalReads:
         return [(i, title, source, datetime.fromisoformat(when) if when else None) for i, title, source, when in rows]
 
     def _page_articles(self, rows: list[sqlite3.Row]) -> dict[str, Article]:
-        """The articles in `rows` (in their order) with their copies, read in one query, and no analysis."""
-        copies = self.article_copies(row["id"] for row in rows)
-        return {row["id"]: self._article(row, copies.get(row["id"], []), analysis=False) for row in rows}
+        """The articles in `rows` (in their order) with their copies and sentences, one query each, no other analysis."""
+        ids = [row["id"] for row in rows]
+        copies = self.article_copies(ids)
+        articles = {row["id"]: self._article(row, copies.get(row["id"], []), analysis=False) for row in rows}
+        for article_id, index, start, end in self._db.execute(
+            f"SELECT article_id, idx, start, end FROM sentences WHERE article_id {IN_JSON_IDS} ORDER BY article_id, idx",
+            (json.dumps(ids),),
+        ):
+            article = articles[article_id]
+            article.sentences.append(Sentence(index, start, end, article.text[start:end]))
+        return articles
 
     def get_source(self, source_id: str) -> Source | None:
         row = self._db.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
@@ -145,6 +153,12 @@ class SQLitePortalReads:
             {"source": source_id},
         )
         return [(event_id, day, bool(first)) for event_id, day, first in rows]
+
+    def source_framing(self, source_id: str) -> dict[str, tuple[int, int]]:
+        rows = self._db.execute(
+            "SELECT event_id, sentences, loaded FROM outlet_framing WHERE source_id = ?", (source_id,)
+        )
+        return {event_id: (sentences, loaded) for event_id, sentences, loaded in rows}
 
     def events_for_entities(self, entity_ids: Iterable[str]) -> dict[str, list[Event]]:
         rows = self._db.execute(
