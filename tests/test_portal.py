@@ -242,6 +242,30 @@ def test_story_page_places_events_and_dated_facts_in_order(site):
     assert sorted(hollow) == ["#fact-1", "#fact-2"]  # a year or a month is never drawn as a day
 
 
+def test_long_story_is_paged_newest_first_with_each_fact_on_one_page(portal, tmp_path):
+    site = build_site(portal.store, tmp_path / "site", PortalConfig(story_events=1))
+    first = parse(site / "stories" / "valdoria-water.html")
+    second = parse(site / "stories" / "valdoria-water" / "page-2.html")
+    assert not (site / "stories" / "valdoria-water" / "page-3.html").exists()
+
+    def moments(page):
+        return [(li.get("class"), li.find(".//time").get("datetime")) for li in page.find_class("chronology")[0]]
+
+    assert moments(first) == [("event", "2024-05-01")]  # the latest event (no fact is dated after 30 April)
+    assert moments(second) == [("fact", "2009"), ("fact", "2011-05"), ("event", "2024-04-30")]
+    assert [a.get("href") for a in first.iterfind(".//nav[@class='pager']/a")] == ["../stories/valdoria-water/page-2.html"]
+    assert [a.get("href") for a in second.iterfind(".//nav[@class='pager']/a")] == ["../../stories/valdoria-water.html"]
+    assert len(second.findall(".//figure//a")) == 3  # its timeline draws its own moments only
+    client = TestClient(create_app(portal.store, PortalConfig(story_events=1)))
+    served = client.get("/stories/valdoria-water/page-2.html")
+    assert served.text == (site / "stories" / "valdoria-water" / "page-2.html").read_text(encoding="utf-8")
+    assert client.get("/stories/valdoria-water/page-3.html").status_code == 404
+    assert client.get("/stories/valdoria-water/page-1.html").status_code == 404  # page 1 has one URL: the story's
+    api = client.get("/api/stories/valdoria-water", params={"page": 2}).json()
+    assert api["pager"] == {"number": 2, "pages": 2, "newer": "stories/valdoria-water.html", "older": None}
+    assert client.get("/api/stories/valdoria-water", params={"page": 3}).status_code == 404
+
+
 def test_source_page_says_what_the_outlet_covered_and_how_often_first(site):
     evil = parse(site / "sources" / "evil-outlet.html")
     assert [a.text_content() for a in evil.find_class("headline")] == [HOSTILE_TITLE]

@@ -53,6 +53,7 @@ ARTICLE_PATH = re.compile(rf"articles/({_ID})\.html")
 EVENT_PATH = re.compile(rf"events/({_ID})\.(html|json|xml|md)")
 ENTITY_PATH = re.compile(rf"entities/({_ID})\.(html|atom)")
 STORY_PATH = re.compile(rf"stories/({_ID})\.(html|atom)")
+STORY_PAGE_PATH = re.compile(rf"stories/({_ID})/page-([1-9][0-9]*)\.html")
 SOURCE_PATH = re.compile(rf"sources/({_ID})\.html")
 DAY_PATH = re.compile(r"(\d{4})/(\d{2})/(\d{2})/index\.html")
 MONTH_PATH = re.compile(r"(\d{4})/(\d{2})/index\.html")
@@ -106,6 +107,12 @@ def entity_path(entity_id: str, suffix: str = "html") -> str:
 
 def story_path(story_id: str, suffix: str = "html") -> str:
     return _id_path("stories", story_id, suffix)
+
+
+def story_page_path(story_id: str, number: int) -> str:
+    """Page `number` of a story's chronology; the first (newest) is the story's own page."""
+    first = story_path(story_id)
+    return first if number == 1 else f"{first.removesuffix('.html')}/page-{number}.html"
 
 
 def source_path(source_id: str) -> str:

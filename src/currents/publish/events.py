@@ -36,6 +36,7 @@ from currents.publish.context import (
     portal_days,
     publication,
     source_path,
+    story_page_path,
     story_path,
 )
 from currents.publish.summary import Notes, comparison_data, summary_data
@@ -157,31 +158,54 @@ def stories_page(store: Store) -> Page:
     return Page(STORIES, "stories.html", "Stories", {"stories": [story_summary(s) for s in store.iter_stories()]})
 
 
-def story_page(store: Store, story: Story) -> Page:
-    return _story_page(store, story, store.get_events(story.event_ids))
+def story_page(store: Store, story: Story, per_page: int, number: int = 1) -> Page | None:
+    """Page `number` of the story's chronology (1: the newest, the story's own page); None past the last."""
+    pages = _story_pages(store, story, store.get_events(story.event_ids), per_page)
+    return pages[number - 1] if 1 <= number <= len(pages) else None
 
 
-def story_pages(store: Store, story: Story, entries: int) -> list[Page]:
-    """The story's page and its feed (the build's way: one read of its events for both)."""
+def story_pages(store: Store, story: Story, entries: int, per_page: int) -> list[Page]:
+    """Every page of the story's chronology and its feed (the build's way: one read of its events for all)."""
     events = store.get_events(story.event_ids)
-    return [_story_page(store, story, events), _story_feed(story, events, entries)]
+    return [*_story_pages(store, story, events, per_page), _story_feed(story, events, entries)]
 
 
-def _story_page(store: Store, story: Story, events: list[Event]) -> Page:
-    """The story's events and its articles' dated background facts, on a timeline and as a list.
+def _story_pages(store: Store, story: Story, events: list[Event], per_page: int) -> list[Page]:
+    """The story's events and its articles' dated background facts, on a timeline and as a list,
+    `per_page` events a page, the newest page first.
 
-    An event with no date is listed apart as undated, never placed at a guessed date.
+    A long-running story has thousands of events: one page of them all would be
+    megabytes. Each page holds a run of consecutive dated events and the facts
+    dated in its span (facts older than the story go on its oldest page, newer
+    ones on its newest). An event with no date is listed apart, on the first
+    page, as undated: never placed at a guessed date.
     """
-    facts = store.story_dated_facts(story.id)
-    moments = [_event_moment(e) for e in events if e.date] + [
-        Moment(f.date, "fact", f.text, f"fact-{n}") for n, f in enumerate(facts, 1)
-    ]
-    dated_events = {f"event-{e.id}": e for e in events if e.date}
+    dated = sorted((e for e in events if e.date), key=lambda e: (start_of(e.date), e.headline))
+    runs = [dated[max(0, end - per_page) : end] for end in range(len(dated), 0, -per_page)] or [[]]
+    facts = [Moment(f.date, "fact", f.text, f"fact-{n}") for n, f in enumerate(store.story_dated_facts(story.id), 1)]
+    # A page holds the facts from its oldest event's start to the next newer page's (open at both ends).
+    lowers = [start_of(run[0].date) for run in runs[:-1]] + [None]
+    uppers = [None, *lowers[:-1]]
+    pages = []
+    for number, (run, lower, upper) in enumerate(zip(runs, lowers, uppers), 1):
+        inside = [m for m in facts if (lower is None or start_of(m.value) >= lower) and (upper is None or start_of(m.value) < upper)]
+        moments = [_event_moment(e) for e in run] + inside
+        pages.append(_story_page(story, run, moments, events if number == 1 else [], (number, len(runs))))
+    return pages
+
+
+def _story_page(
+    story: Story, run: list[Event], moments: list[Moment], events: list[Event], place: tuple[int, int]
+) -> Page:
+    """One page of a story's chronology: `run` (its dated events), `moments` (them and their facts),
+    the undated ones among `events`, and where it sits (`place`: its number, of how many)."""
+    dated_events = {f"event-{e.id}": e for e in run}
     chronology = sorted(moments, key=lambda m: (start_of(m.value), m.kind != "event", m.label))
+    number, pages = place
     return Page(
-        story_path(story.id),
+        story_page_path(story.id, number),
         "story.html",
-        story.label,
+        story.label if number == 1 else f"{story.label} (page {number} of {pages})",
         {
             **story_summary(story),
             "context": [{**entity_link(c.id, c.name), "type": c.type} for c in story.context],
@@ -199,6 +223,12 @@ def _story_page(store: Store, story: Story, events: list[Event]) -> Page:
                 for m in chronology
             ],
             "undated": [event_summary(e) for e in events if not e.date],
+            "pager": {
+                "number": number,
+                "pages": pages,
+                "newer": story_page_path(story.id, number - 1) if number > 1 else None,
+                "older": story_page_path(story.id, number + 1) if number < pages else None,
+            },
             "feed": story_path(story.id, "atom"),
         },
     )

@@ -28,6 +28,7 @@ from currents.publish.context import (
     SOURCE_PATH,
     SOURCES,
     STORIES,
+    STORY_PAGE_PATH,
     STORY_PATH,
     UNDATED,
     Page,
@@ -101,7 +102,7 @@ def site_pages(store: Store, config: PortalConfig, share: Share = Share()) -> It
         for entity in chunk:
             yield from entity_pages(entity, events.get(entity.id, []), config.feed_entries)
     for story in share.take(list(store.iter_stories())):
-        yield from story_pages(store, story, config.feed_entries)
+        yield from story_pages(store, story, config.feed_entries, config.story_events)
     for source in share.take(store.sources()):
         yield source_page(store, source, config.source_events)
     article_ids = share.take([row[0] for row in store.article_headlines()])
@@ -171,7 +172,14 @@ def _named_page(store: Store, path: str, config: PortalConfig) -> Page | None:
         story = store.get_story(match.group(1))
         if story is None:
             return None
-        return story_feed(store, story, config.feed_entries) if match.group(2) == "atom" else story_page(store, story)
+        if match.group(2) == "atom":
+            return story_feed(store, story, config.feed_entries)
+        return story_page(store, story, config.story_events)
+    if match := STORY_PAGE_PATH.fullmatch(path):
+        story = store.get_story(match.group(1))
+        number = int(match.group(2))
+        # Page 1 lives at the story's own path only: one URL per page.
+        return story_page(store, story, config.story_events, number) if story and number > 1 else None
     if match := SOURCE_PATH.fullmatch(path):
         source = store.get_source(match.group(1))
         return source_page(store, source, config.source_events) if source else None

@@ -58,6 +58,9 @@ def add_api(app: FastAPI, store: Store, lock: threading.Lock, config: PortalConf
     limit_query = Query(ge=1, le=config.api_max_limit, description=f"items per page, at most {config.api_max_limit}")
     Limit = Annotated[int, limit_query]
     Offset = Annotated[int, Query(ge=0, description="items to skip")]
+    ChronologyPage = Annotated[
+        int, Query(ge=1, description=f"page of the chronology, {config.story_events} events a page, newest first")
+    ]
     default = config.api_default_limit
 
     @app.exception_handler(RequestValidationError)
@@ -101,10 +104,10 @@ def add_api(app: FastAPI, store: Store, lock: threading.Lock, config: PortalConf
             return _paged(len(every), limit, offset, [story_summary(s) for s in every[offset : offset + limit]])
 
     @app.get(f"{API_PREFIX}/stories/{{story_id}}", summary="One story: its chronology and timeline", **answers("story"))
-    def story(story_id: str) -> dict[str, Any]:
+    def story(story_id: str, page: ChronologyPage = 1) -> dict[str, Any]:
         with lock:
-            found = store.get_story(story_id)
-            return story_page(store, _found(found, "story", story_id)).data
+            found = _found(store.get_story(story_id), "story", story_id)
+            return _found(story_page(store, found, config.story_events, page), "page of story", f"{story_id} {page}").data
 
     @app.get(f"{API_PREFIX}/sources", summary="Outlets", **answers("sources"))
     def sources(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
