@@ -243,7 +243,7 @@ def test_story_page_places_events_and_dated_facts_in_order(site):
 
 
 def test_long_story_is_paged_newest_first_with_each_fact_on_one_page(portal, tmp_path):
-    site = build_site(portal.store, tmp_path / "site", PortalConfig(story_events=1))
+    site = build_site(portal.store, tmp_path / "site", PortalConfig(chronology_events=1))
     first = parse(site / "stories" / "valdoria-water.html")
     second = parse(site / "stories" / "valdoria-water" / "page-2.html")
     assert not (site / "stories" / "valdoria-water" / "page-3.html").exists()
@@ -256,7 +256,7 @@ def test_long_story_is_paged_newest_first_with_each_fact_on_one_page(portal, tmp
     assert [a.get("href") for a in first.iterfind(".//nav[@class='pager']/a")] == ["../stories/valdoria-water/page-2.html"]
     assert [a.get("href") for a in second.iterfind(".//nav[@class='pager']/a")] == ["../../stories/valdoria-water.html"]
     assert len(second.findall(".//figure//a")) == 3  # its timeline draws its own moments only
-    client = TestClient(create_app(portal.store, PortalConfig(story_events=1)))
+    client = TestClient(create_app(portal.store, PortalConfig(chronology_events=1)))
     served = client.get("/stories/valdoria-water/page-2.html")
     assert served.text == (site / "stories" / "valdoria-water" / "page-2.html").read_text(encoding="utf-8")
     assert client.get("/stories/valdoria-water/page-3.html").status_code == 404
@@ -264,6 +264,20 @@ def test_long_story_is_paged_newest_first_with_each_fact_on_one_page(portal, tmp
     api = client.get("/api/stories/valdoria-water", params={"page": 2}).json()
     assert api["pager"] == {"number": 2, "pages": 2, "newer": "stories/valdoria-water.html", "older": None}
     assert client.get("/api/stories/valdoria-water", params={"page": 3}).status_code == 404
+
+
+def test_entity_with_many_events_is_paged_newest_first(portal, tmp_path):
+    site = build_site(portal.store, tmp_path / "site", PortalConfig(chronology_events=1))
+    first = parse(site / "entities" / "valdoria.html")
+    second = parse(site / "entities" / "valdoria" / "page-2.html")
+    assert [a.text_content() for a in first.find_class("headline")] == [HOSTILE_TITLE]
+    assert [a.text_content() for a in second.find_class("headline")] == [TREATY_HEADLINE]
+    assert [h.text_content() for h in second.iterfind(".//h2")] == ["2 events"]
+    assert [a.get("href") for a in second.iterfind(".//nav[@class='pager']/a")] == ["../../entities/valdoria.html"]
+    client = TestClient(create_app(portal.store, PortalConfig(chronology_events=1)))
+    assert client.get("/entities/valdoria/page-2.html").text == (site / "entities/valdoria/page-2.html").read_text(encoding="utf-8")
+    assert client.get("/entities/valdoria/page-3.html").status_code == 404
+    assert client.get("/api/entities/valdoria", params={"page": 2}).json()["pager"]["newer"] == "entities/valdoria.html"
 
 
 def test_source_page_says_what_the_outlet_covered_and_how_often_first(site):

@@ -193,8 +193,8 @@ class PortalConfig:
     feed_entries: int = 50
     # Latest events listed on an outlet's page; its coverage by month counts them all.
     source_events: int = 50
-    # Events on each page of a story's chronology (newest page first; a long story is paged).
-    story_events: int = 100
+    # Events on each page of a story's chronology or an entity's event list (newest page first).
+    chronology_events: int = 100
     # Processes writing the static site (0: one per CPU core), for stores of at least
     # build_workers_from articles (a smaller site is written sooner than a process starts).
     build_workers: int = 0

@@ -53,7 +53,9 @@ ARTICLE_PATH = re.compile(rf"articles/({_ID})\.html")
 EVENT_PATH = re.compile(rf"events/({_ID})\.(html|json|xml|md)")
 ENTITY_PATH = re.compile(rf"entities/({_ID})\.(html|atom)")
 STORY_PATH = re.compile(rf"stories/({_ID})\.(html|atom)")
+# Later pages of a long story's chronology or entity's event list (page 1 is the story's or entity's own path).
 STORY_PAGE_PATH = re.compile(rf"stories/({_ID})/page-([1-9][0-9]*)\.html")
+ENTITY_PAGE_PATH = re.compile(rf"entities/({_ID})/page-([1-9][0-9]*)\.html")
 SOURCE_PATH = re.compile(rf"sources/({_ID})\.html")
 DAY_PATH = re.compile(r"(\d{4})/(\d{2})/(\d{2})/index\.html")
 MONTH_PATH = re.compile(r"(\d{4})/(\d{2})/index\.html")
@@ -109,10 +111,19 @@ def story_path(story_id: str, suffix: str = "html") -> str:
     return _id_path("stories", story_id, suffix)
 
 
-def story_page_path(story_id: str, number: int) -> str:
-    """Page `number` of a story's chronology; the first (newest) is the story's own page."""
-    first = story_path(story_id)
+def numbered_page_path(first: str, number: int) -> str:
+    """Page `number` of a paged list whose first (newest) page is at `first` ("stories/ID.html")."""
     return first if number == 1 else f"{first.removesuffix('.html')}/page-{number}.html"
+
+
+def pager(first: str, number: int, pages: int) -> dict[str, Any]:
+    """Where page `number` of `pages` sits: the paths of its newer and older neighbours."""
+    return {
+        "number": number,
+        "pages": pages,
+        "newer": numbered_page_path(first, number - 1) if number > 1 else None,
+        "older": numbered_page_path(first, number + 1) if number < pages else None,
+    }
 
 
 def source_path(source_id: str) -> str:

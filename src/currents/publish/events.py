@@ -33,10 +33,11 @@ from currents.publish.context import (
     linkable,
     month_link,
     month_path,
+    numbered_page_path,
+    pager,
     portal_days,
     publication,
     source_path,
-    story_page_path,
     story_path,
 )
 from currents.publish.summary import Notes, comparison_data, summary_data
@@ -125,32 +126,41 @@ def entity_item(entity: Entity, events: int) -> dict[str, Any]:
     return {**entity_link(entity.id, entity.name), "type": entity.type, "events": events}
 
 
-def entity_page(store: Store, entity: Entity) -> Page | None:
-    """Every event with the entity in its context, newest first, and their timeline; None without any."""
-    events = store.events_for_entity(entity.id)
-    return _entity_page(entity, events) if events else None
+def entity_page(store: Store, entity: Entity, per_page: int, number: int = 1) -> Page | None:
+    """Page `number` of the events with the entity in their context (1: the newest, the entity's own page);
+    None without any, or past the last page."""
+    pages = _entity_pages(entity, store.events_for_entity(entity.id), per_page)
+    return pages[number - 1] if 1 <= number <= len(pages) else None
 
 
-def entity_pages(entity: Entity, events: list[Event], entries: int) -> list[Page]:
-    """The entity's page and its feed from its `events`, newest first (the build reads many entities' at once)."""
-    return [_entity_page(entity, events), _entity_feed(entity, events[:entries])] if events else []
+def entity_pages(entity: Entity, events: list[Event], entries: int, per_page: int) -> list[Page]:
+    """The entity's pages and its feed from its `events`, newest first (the build reads many entities' at once)."""
+    return [*_entity_pages(entity, events, per_page), _entity_feed(entity, events[:entries])] if events else []
 
 
-def _entity_page(entity: Entity, events: list[Event]) -> Page:
-    return Page(
-        entity_path(entity.id),
-        "entity.html",
-        entity.name,
-        {
-            "id": entity.id,
-            "name": entity.name,
-            "type": entity.type,
-            "aliases": [alias for alias in entity.aliases if alias != entity.name],
-            "events": [event_summary(event) for event in events],
-            "timeline": timeline([_event_moment(e) for e in events if e.date]),
-            "feed": entity_path(entity.id, "atom"),
-        },
-    )
+def _entity_pages(entity: Entity, events: list[Event], per_page: int) -> list[Page]:
+    """`events` (newest first) `per_page` a page, each page with the timeline of its own events."""
+    runs = [events[start : start + per_page] for start in range(0, len(events), per_page)]
+    first = entity_path(entity.id)
+    return [
+        Page(
+            numbered_page_path(first, number),
+            "entity.html",
+            entity.name if number == 1 else f"{entity.name} (page {number} of {len(runs)})",
+            {
+                "id": entity.id,
+                "name": entity.name,
+                "type": entity.type,
+                "aliases": [alias for alias in entity.aliases if alias != entity.name],
+                "event_count": len(events),
+                "events": [event_summary(event) for event in run],
+                "timeline": timeline([_event_moment(e) for e in run if e.date]),
+                "pager": pager(first, number, len(runs)),
+                "feed": entity_path(entity.id, "atom"),
+            },
+        )
+        for number, run in enumerate(runs, 1)
+    ]
 
 
 # -- stories ------------------------------------------------------------------
@@ -203,7 +213,7 @@ def _story_page(
     chronology = sorted(moments, key=lambda m: (start_of(m.value), m.kind != "event", m.label))
     number, pages = place
     return Page(
-        story_page_path(story.id, number),
+        numbered_page_path(story_path(story.id), number),
         "story.html",
         story.label if number == 1 else f"{story.label} (page {number} of {pages})",
         {
@@ -223,12 +233,7 @@ def _story_page(
                 for m in chronology
             ],
             "undated": [event_summary(e) for e in events if not e.date],
-            "pager": {
-                "number": number,
-                "pages": pages,
-                "newer": story_page_path(story.id, number - 1) if number > 1 else None,
-                "older": story_page_path(story.id, number + 1) if number < pages else None,
-            },
+            "pager": pager(story_path(story.id), number, pages),
             "feed": story_path(story.id, "atom"),
         },
     )

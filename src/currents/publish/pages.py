@@ -17,6 +17,7 @@ from currents.publish.context import (
     ARTICLE_PATH,
     DAY_PATH,
     ENTITIES,
+    ENTITY_PAGE_PATH,
     ENTITY_PATH,
     EVENT_PATH,
     FEED,
@@ -100,9 +101,9 @@ def site_pages(store: Store, config: PortalConfig, share: Share = Share()) -> It
         chunk = entities[start : start + _READ]
         events = store.events_for_entities(entity.id for entity in chunk)
         for entity in chunk:
-            yield from entity_pages(entity, events.get(entity.id, []), config.feed_entries)
+            yield from entity_pages(entity, events.get(entity.id, []), config.feed_entries, config.chronology_events)
     for story in share.take(list(store.iter_stories())):
-        yield from story_pages(store, story, config.feed_entries, config.story_events)
+        yield from story_pages(store, story, config.feed_entries, config.chronology_events)
     for source in share.take(store.sources()):
         yield source_page(store, source, config.source_events)
     article_ids = share.take([row[0] for row in store.article_headlines()])
@@ -167,19 +168,24 @@ def _named_page(store: Store, path: str, config: PortalConfig) -> Page | None:
             return None
         if match.group(2) == "atom":
             return entity_feed(store, entity, config.feed_entries)
-        return entity_page(store, entity)
+        return entity_page(store, entity, config.chronology_events)
+    if match := ENTITY_PAGE_PATH.fullmatch(path):
+        entity = store.get_entity(match.group(1))
+        number = int(match.group(2))
+        # Page 1 lives at the entity's own path only: one URL per page.
+        return entity_page(store, entity, config.chronology_events, number) if entity and number > 1 else None
     if match := STORY_PATH.fullmatch(path):
         story = store.get_story(match.group(1))
         if story is None:
             return None
         if match.group(2) == "atom":
             return story_feed(store, story, config.feed_entries)
-        return story_page(store, story, config.story_events)
+        return story_page(store, story, config.chronology_events)
     if match := STORY_PAGE_PATH.fullmatch(path):
         story = store.get_story(match.group(1))
         number = int(match.group(2))
         # Page 1 lives at the story's own path only: one URL per page.
-        return story_page(store, story, config.story_events, number) if story and number > 1 else None
+        return story_page(store, story, config.chronology_events, number) if story and number > 1 else None
     if match := SOURCE_PATH.fullmatch(path):
         source = store.get_source(match.group(1))
         return source_page(store, source, config.source_events) if source else None

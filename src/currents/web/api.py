@@ -59,7 +59,7 @@ def add_api(app: FastAPI, store: Store, lock: threading.Lock, config: PortalConf
     Limit = Annotated[int, limit_query]
     Offset = Annotated[int, Query(ge=0, description="items to skip")]
     ChronologyPage = Annotated[
-        int, Query(ge=1, description=f"page of the chronology, {config.story_events} events a page, newest first")
+        int, Query(ge=1, description=f"page of its events, {config.chronology_events} a page, newest first")
     ]
     default = config.api_default_limit
 
@@ -91,11 +91,11 @@ def add_api(app: FastAPI, store: Store, lock: threading.Lock, config: PortalConf
             return _paged(store.count_entities_with_events(), limit, offset, items)
 
     @app.get(f"{API_PREFIX}/entities/{{entity_id}}", summary="One entity and its events", **answers("entity"))
-    def entity(entity_id: str) -> dict[str, Any]:
+    def entity(entity_id: str, page: ChronologyPage = 1) -> dict[str, Any]:
         with lock:
-            found = store.get_entity(entity_id)
-            page = entity_page(store, _found(found, "entity", entity_id))
-            return _found(page, "entity with events", entity_id).data
+            found = _found(store.get_entity(entity_id), "entity", entity_id)
+            answer = entity_page(store, found, config.chronology_events, page)
+            return _found(answer, "page of events with entity", f"{entity_id} {page}").data
 
     @app.get(f"{API_PREFIX}/stories", summary="Stories, the most recently active first", **answers("stories"))
     def stories(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
@@ -107,7 +107,7 @@ def add_api(app: FastAPI, store: Store, lock: threading.Lock, config: PortalConf
     def story(story_id: str, page: ChronologyPage = 1) -> dict[str, Any]:
         with lock:
             found = _found(store.get_story(story_id), "story", story_id)
-            return _found(story_page(store, found, config.story_events, page), "page of story", f"{story_id} {page}").data
+            return _found(story_page(store, found, config.chronology_events, page), "page of story", f"{story_id} {page}").data
 
     @app.get(f"{API_PREFIX}/sources", summary="Outlets", **answers("sources"))
     def sources(limit: Limit = default, offset: Offset = 0) -> dict[str, Any]:
