@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from currents.model import Entity, Event, Source, Story
@@ -198,10 +198,15 @@ def _story_pages(store: Store, story: Story, events: list[Event], per_page: int)
     uppers = [None, *lowers[:-1]]
     pages = []
     for number, (run, lower, upper) in enumerate(zip(runs, lowers, uppers), 1):
-        inside = [m for m in facts if (lower is None or start_of(m.value) >= lower) and (upper is None or start_of(m.value) < upper)]
+        inside = [m for m in facts if _within(start_of(m.value), lower, upper)]
         moments = [_event_moment(e) for e in run] + inside
         pages.append(_story_page(story, run, moments, events if number == 1 else [], (number, len(runs))))
     return pages
+
+
+def _within(day: date, lower: date | None, upper: date | None) -> bool:
+    """`lower` <= `day` < `upper`, a missing bound being open."""
+    return (lower is None or lower <= day) and (upper is None or day < upper)
 
 
 def _story_page(

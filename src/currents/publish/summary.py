@@ -92,7 +92,7 @@ def comparison_data(comparison: Comparison, articles: dict[str, Article]) -> dic
                         "outlet": outlet,
                         "reports": outlet in claim.outlets,
                         "syndicated": outlet in claim.syndicated,
-                        "path": next((cited_path(c) for c in claim.citations if outlet_of.get(c.article_id) == outlet), None),
+                        "path": _first_path(claim.citations, outlet, outlet_of),
                     }
                     for outlet in outlets
                 ],
@@ -136,6 +136,11 @@ def _outlets(comparison: Comparison, articles: dict[str, Article]) -> dict[str, 
     for framing in comparison.framing:
         outlet_of.update(dict.fromkeys((i for i in framing.article_ids if i in articles), framing.source))
     return outlet_of
+
+
+def _first_path(citations: list[Citation], outlet: str, outlet_of: dict[str, str]) -> str | None:
+    """Where `outlet` says it: the first of `citations` in one of its articles."""
+    return next((cited_path(c) for c in citations if outlet_of.get(c.article_id) == outlet), None)
 
 
 def _sources(citations: list[Citation], outlet_of: dict[str, str]) -> list[dict[str, Any]]:

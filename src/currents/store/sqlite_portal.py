@@ -89,14 +89,15 @@ class SQLitePortalReads:
         return [(i, title, source, datetime.fromisoformat(when) if when else None) for i, title, source, when in rows]
 
     def _page_articles(self, rows: list[sqlite3.Row]) -> dict[str, Article]:
-        """The articles in `rows` (in their order) with their copies and sentences, one query each, no other analysis."""
+        """The articles in `rows` (in their order), their copies and sentences (a query each), no other analysis."""
         ids = [row["id"] for row in rows]
         copies = self.article_copies(ids)
         articles = {row["id"]: self._article(row, copies.get(row["id"], []), analysis=False) for row in rows}
-        for article_id, index, start, end in self._db.execute(
-            f"SELECT article_id, idx, start, end FROM sentences WHERE article_id {IN_JSON_IDS} ORDER BY article_id, idx",
+        spans = self._db.execute(
+            f"SELECT article_id, idx, start, end FROM sentences WHERE article_id {IN_JSON_IDS} ORDER BY 1, 2",
             (json.dumps(ids),),
-        ):
+        )
+        for article_id, index, start, end in spans:
             article = articles[article_id]
             article.sentences.append(Sentence(index, start, end, article.text[start:end]))
         return articles
