@@ -91,6 +91,34 @@ HEADLINE_ONLY = {
     "published": "2024-04-03T09:00:00",
     "title": "Port of Lunde closes after storm damage [VIDEO]",
 }
+# Air strikes told by two outlets: one labels the Syrian president in its own words, the other gives his title.
+STRIKES = [
+    {
+        "url": "https://east-wire.example/idlib-strikes",
+        "source": "East Wire",
+        "published": "2024-03-05T09:00:00",
+        "title": "Air strikes hit towns near Idlib",
+        "text": (
+            "Russian jets struck three towns near Idlib on Tuesday in support of Syrian Regime Leader Bashar "
+            "al-Assad, killing at least nine civilians.\n"
+            "Rescue workers pulled survivors from collapsed buildings in Sarmin through the night.\n"
+            "The strikes came a day after rebels shelled a government checkpoint."
+        ),
+    },
+    {
+        "url": "https://gulf-daily.example/idlib",
+        "source": "Gulf Daily",
+        "published": "2024-03-05T11:00:00",
+        "title": "Nine civilians killed in strikes near Idlib",
+        "text": (
+            "At least nine civilians were killed when Russian jets struck three towns near Idlib on Tuesday, "
+            "a monitoring group said.\n"
+            "The strikes were carried out in support of President Bashar al-Assad, whose forces are preparing an "
+            "offensive in the province.\n"
+            "Rescue workers searched collapsed buildings in Sarmin for survivors."
+        ),
+    },
+]
 FOREIGN = {
     "url": "https://zeitung.example/faehre",
     "source": "Beispiel Zeitung",
@@ -117,6 +145,22 @@ def _ingest(folder: Path, name: str, records: list[dict]) -> list[Article]:
 @pytest.fixture(scope="module")
 def flood(tmp_path_factory):
     articles = _ingest(tmp_path_factory.mktemp("flood"), "flood", FLOOD)
+    return articles, summarize_event(articles, CONFIG)
+
+
+@pytest.fixture(scope="module")
+def strikes(tmp_path_factory):
+    return _ingest(tmp_path_factory.mktemp("strikes"), "strikes", STRIKES)
+
+
+@pytest.fixture(scope="module")
+def seed_reports(tmp_path_factory):
+    """Seeds 000-002: the three outlets' reports without the event record, as bench/summarize.py reads them."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed corpus not found at {SEEDS}")
+    with currents.open(tmp_path_factory.mktemp("reports") / "r.db") as app:
+        app.ingest(sorted(SEEDS.glob("00[0-2]_*.txt")))
+        articles = [app.store.get_article(a.id) for a in app.store.iter_articles()]
     return articles, summarize_event(articles, CONFIG)
 
 
@@ -191,6 +235,74 @@ def test_seed_headline_names_putin_in_full_in_the_present_tense(seed_event):
     assert "has signed" not in headline and "newspaper reported" not in headline
 
 
+def test_seed_headline_has_no_outlets_own_label_for_assad(seed_reports):
+    _, summary = seed_reports
+    headline = summary.headline.text
+    assert "Bashar al-Assad" in headline and "Regime" not in headline
+    assert headline.startswith("Russian President Vladimir Putin signs")
+
+
+def test_one_outlets_label_gives_way_to_the_title_another_outlet_writes(strikes):
+    east = next(a for a in strikes if a.source == "East Wire")
+    rewrite = rewrite_headline(east.sentences[0].text, Actors(strikes), CONFIG)
+    assert rewrite is not None
+    assert "in support of President Bashar al-Assad, killing" in rewrite.text
+    assert "Regime" not in rewrite.text
+
+
+def test_a_label_no_other_outlet_writes_leaves_the_bare_name(strikes):
+    east = [a for a in strikes if a.source == "East Wire"]
+    headline = summarize_event(east, CONFIG).headline.text
+    assert "in support of Bashar al-Assad, killing" in headline
+
+
+def _reporting(source: str, text: str, entities: list[LocalEntity]) -> Article:
+    return Article(title="", text=text, id=source, source=source, entities=entities)
+
+
+def test_loaded_title_loses_even_when_two_outlets_write_it():
+    def lorne(surface: str) -> list[LocalEntity]:
+        return [LocalEntity("Ada Lorne", "PERSON", ["Ada Lorne", surface], 1, 0, "ada-lorne")]
+
+    articles = [
+        _reporting("Tarvik Post", "Corrupt Mayor Ada Lorne closed the port.", lorne("Mayor Ada Lorne")),
+        _reporting("Harbour Voice", "Corrupt Mayor Ada Lorne closed the port.", lorne("Mayor Ada Lorne")),
+        _reporting("Coast Radio", "Mayor Ada Lorne closed the port.", lorne("Mayor Ada Lorne")),
+    ]
+    rewrite = rewrite_headline(
+        "Corrupt Mayor Ada Lorne has closed the port of Tarvik for a year after the storm wrecked its cranes.",
+        Actors(articles),
+        CONFIG,
+    )
+    assert rewrite is not None
+    assert rewrite.text == "Mayor Ada Lorne closes the port of Tarvik for a year after the storm wrecked its cranes."
+
+
+def test_tail_naming_the_events_own_actor_becomes_the_subject_and_other_tails_go():
+    board = [LocalEntity("Harbour Safety Board", "ORG", ["the Harbour Safety Board"], 1, 0, "harbour-safety-board")]
+    articles = [
+        _reporting("Tarvik Post", "The inquiry was led by the Harbour Safety Board.", board),
+        _reporting("Coast Radio", "We spoke to the Harbour Safety Board.", board),
+    ]
+    actors = Actors(articles)
+    finding = "A corroded mooring line caused the ferry to drift onto the rocks at Tarvik last month"
+    by_board = rewrite_headline(f"{finding}, the Harbour Safety Board said on Wednesday.", actors, CONFIG)
+    assert by_board is not None and by_board.named_subject
+    assert by_board.text == f"The Harbour Safety Board says that a{finding[1:]}."
+    by_official = rewrite_headline(f"{finding}, a harbour official said.", actors, CONFIG)
+    assert by_official is not None and by_official.text == f"{finding}."
+    ruling = rewrite_headline(
+        "The port of Tarvik was entitled to close its northern quay during the storm, an appeals court ruled on "
+        "Thursday.",
+        actors,
+        CONFIG,
+    )
+    assert ruling is not None
+    assert ruling.text == (
+        "An appeals court rules that the port of Tarvik is entitled to close its northern quay during the storm."
+    )
+
+
 # -- summary and citations -----------------------------------------------------------------------
 
 
@@ -203,6 +315,14 @@ def test_every_summary_sentence_cites_spans_that_say_it(flood, seed_event):
                 span = _cited_text(citation, articles)
                 shared = len(_words(sentence.text) & _words(span)) / len(_words(sentence.text))
                 assert shared >= 0.5, (sentence.text, span)
+
+
+def test_summary_reads_on_from_the_headlines_source_like_its_lead_paragraph(seed_reports):
+    _, summary = seed_reports
+    first, second = summary.summary[0].citations[0], summary.summary[1].citations[0]
+    assert (first.article_id, first.sentence) == (summary.headline.citations[0].article_id, 0)
+    assert (second.article_id, second.sentence) == (first.article_id, 1)
+    assert summary.summary[1].text.startswith("The President instructed Russia's foreign ministry")
 
 
 def test_summary_leaves_out_another_outlets_version_of_the_same_fact(flood):

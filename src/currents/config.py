@@ -148,8 +148,10 @@ class SummarizeConfig:
     entity_weight: float = 0.3
     key_entities: int = 5
     first_report_weight: float = 0.2
-    # The headline comes from the first sentences of the articles (where news states the happening).
+    # The headline comes from the first sentences of the articles (where news states the happening);
+    # a candidate gains headline_title_weight * its similarity to the mean of the event's titles.
     headline_lead_sentences: int = 2
+    headline_title_weight: float = 0.3
     # Penalty per loaded word (framing lexicon) and for a sentence that leans on the one before it.
     loaded_penalty: float = 0.1
     dangling_penalty: float = 0.3

@@ -2,7 +2,8 @@
 
 The top-ranked lead sentences (relevance from rank.py; the first
 `headline_lead_sentences` of each article, else any) are rewritten in turn
-(rewrite.py) and the best result wins; a sentence whose subject names nobody
+(rewrite.py) and the best result wins, its relevance raised by how closely it
+says what the outlets' titles say; a sentence whose subject names nobody
 ("The President signed...") loses `unnamed_subject_penalty`, as a headline
 must stand on its own. When no article has a usable sentence (headline-only
 articles, text in another language), the first reporter's title, cleaned,
@@ -44,7 +45,11 @@ def _best_rewrite(
         rewrite = rewrite_headline(units[candidate.index].text, actors, config)
         if rewrite is None:
             continue
-        score = candidate.relevance - (0.0 if rewrite.named_subject else config.unnamed_subject_penalty)
+        score = (
+            candidate.relevance
+            + config.headline_title_weight * candidate.titles
+            - (0.0 if rewrite.named_subject else config.unnamed_subject_penalty)
+        )
         if best is None or score > best[0]:
             best = (score, rewrite.text, candidate.index)
     if best is None:

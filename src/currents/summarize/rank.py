@@ -6,6 +6,7 @@ to one outlet's angle:
 - *support*: how closely the other outlets say the same (for each other
   article, its most similar sentence; averaged), or, with one article, how
   close the sentence is to the article as a whole;
+
 - *position*: news writing puts the happening first (`lead_weight / (i + 1)`);
 - *actors*: the share of the event's key entities the sentence names;
 - *first report*: `first_report_weight / (rank + 1)` by the article's place in publication order,
@@ -13,6 +14,12 @@ to one outlet's angle:
 
 minus a penalty per loaded word (the framing lexicon) and for a sentence that
 leans on the one before it ("But...", "He said..."), which cannot stand alone.
+
+For the headline, one more thing counts: how closely the sentence says what
+the articles' titles say together (Edmundson's title method). A title is its
+outlet's one-line telling of the happening, so the sentence nearest to the
+titles states the happening rather than a follow-up; the summary, which adds
+detail to the headline, does not use it.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from currents.config import SummarizeConfig
 from currents.summarize.actors import Actors
 from currents.summarize.framing import unit_loaded_words
 from currents.summarize.quotes import is_reported_speech
-from currents.summarize.units import Space, Unit
+from currents.summarize.units import Space, Unit, content_words
 
 # First words that point back to an earlier sentence: pronouns, demonstratives, connectives.
 _DANGLING = re.compile(
@@ -47,6 +54,8 @@ class Ranked:
     dangling: bool
     # Mostly a quote, or a piece of one: the speaker's voice, not the event.
     speech: bool
+    # Similarity to what the event's titles say together (for the headline).
+    titles: float
 
 
 def is_prose(unit: Unit, config: SummarizeConfig) -> bool:
@@ -65,6 +74,7 @@ def rank_units(
 ) -> list[Ranked]:
     """The relevance of every unit (same order as `units`)."""
     support = _support(units, space, similarity)
+    titles = _title_support(units, space)
     key = set(actors.key_entities(config.key_entities))
     ranked = []
     for i, unit in enumerate(units):
@@ -79,8 +89,15 @@ def rank_units(
             - config.loaded_penalty * loaded
             - (config.dangling_penalty if dangling else 0.0)
         )
-        ranked.append(Ranked(i, float(relevance), dangling, is_reported_speech(unit.text)))
+        ranked.append(Ranked(i, float(relevance), dangling, is_reported_speech(unit.text), float(titles[i])))
     return ranked
+
+
+def _title_support(units: Sequence[Unit], space: Space) -> np.ndarray:
+    """Each unit's similarity to what the event's titles say together (their mean vector)."""
+    titles = {unit.article.id: unit.article.title for unit in units}
+    vectors = [space.vector(content_words(title)) for title in titles.values()]
+    return space.vectors @ np.mean(vectors, axis=0) if vectors else np.zeros(0)
 
 
 def _support(units: Sequence[Unit], space: Space, similarity: np.ndarray) -> np.ndarray:

@@ -5,15 +5,21 @@ naming its actors in full, without who-reported-it. From a chosen source
 sentence the rules
 
 1. drop an attribution tail or head (", The Independent newspaper reported",
-   "According to state media, ..."), a leading connective ("But", "Meanwhile,")
-   and relative times that mean nothing on a record page ("on Wednesday");
+   ", police said", "According to state media, ..."), a leading connective
+   ("But", "Meanwhile,") and relative times that mean nothing on a record page
+   ("on Wednesday"); when the tail's speaker is one of the event's own actors
+   (named by several articles, not a newspaper reporting) or the tail gives a
+   ruling or finding (", an arbitral tribunal ruled"), the statement is theirs
+   and the speaker becomes the subject ("The tribunal rules that ...");
 2. put the main clause in the present tense with the dependency parse: "has
    signed" -> "signs", "was withdrawing" -> "is withdrawing", "said it would
    leave" -> "says it will leave" (the reported clause follows its speech
    verb); background in the past perfect ("had signed") is refused;
 3. name each actor in full at first mention, as the articles name it
    ("Putin" -> "Russian President Vladimir Putin", "ICC" -> "International
-   Criminal Court (ICC)");
+   Criminal Court (ICC)"); a person's descriptor must be neutral: one outlet's
+   own wording ("Syrian Regime Leader Bashar al-Assad") gives way to the
+   descriptor most outlets write, else to the bare name;
 4. shorten an over-long sentence by dropping trailing subordinate clauses.
 
 Nothing is added that a source does not say: words are only removed, verbs
@@ -31,21 +37,46 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from currents.config import SummarizeConfig
-from currents.summarize.actors import PERSON, Actors
+from currents.summarize.actors import PERSON, Actors, is_title
+from currents.summarize.framing import loaded_words
 
 _SPEECH_VERBS = frozenset(
-    "say tell report announce add state declare confirm claim note write reveal insist warn argue".split()
+    "say tell report announce add state declare confirm claim note write reveal insist warn argue "
+    "rule find conclude".split()
 )
-_SPEECH = r"(?:said|says|reported|reports|told|tells|added|stated|announced|confirmed|claimed|noted|wrote|declared)"
+# A tail's verb -> its present tense with the speaker as subject; None: a newspaper reporting.
+_TAIL_VERBS: dict[str, str | None] = {
+    **dict.fromkeys(("said", "says", "told", "tells", "added", "stated"), "says"),
+    "say": "say",
+    "announced": "announces",
+    "confirmed": "confirms",
+    "claimed": "claims",
+    "noted": "notes",
+    "declared": "declares",
+    "ruled": "rules",
+    "found": "finds",
+    "concluded": "concludes",
+    **dict.fromkeys(("reported", "reports", "wrote"), None),
+}
+# Verbs of a ruling or finding: what the speaker decided is the happening itself.
+_FINDING_VERBS = frozenset({"ruled", "found", "concluded"})
 # A tail after the last comma: "X said", "X told reporters", "X said in a statement", "according to X".
 _ATTRIBUTION_TAIL = re.compile(
-    rf",\s*(?:according to [^,]{{1,80}}|(?!(?:which|who|that|and|but|while)\b)[^,]{{1,80}}?\s+{_SPEECH}"
+    rf",\s*(?:according to [^,]{{1,80}}|(?!(?:which|who|that|and|but|while)\b)(?P<speaker>[^,]{{1,80}}?)\s+"
+    rf"(?P<verb>{'|'.join(_TAIL_VERBS)})"
     rf"(?:\s+(?:reporters|journalists|the \w+|in|on|at|during|after|late|early|earlier|last|this)\b[^,]{{0,40}})?)"
     r"\s*(?P<end>[.!]?)[”\"’]?\s*$",
     re.IGNORECASE,
 )
+# A speaker ending in an auxiliary is a passive clause ("two bodies were found"), not a speaker.
+_PASSIVE_END = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had)$", re.IGNORECASE)
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+# Types of entity that speak for themselves: people, organisations, countries.
+_SPEAKER_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _ATTRIBUTION_HEAD = re.compile(r"^(?:According to|As reported by|Citing) [^,]{1,60},\s*", re.IGNORECASE)
-_CONNECTIVE = re.compile(r"^(?:But|And|Meanwhile|However|Now|Also|Still|Yet|So|Then|Moreover|Furthermore)\b,?\s+")
+_CONNECTIVE = re.compile(
+    r"^(?:But|And|Meanwhile|However|Now(?! that\b)|Also|Still|Yet|So(?! that\b)|Then|Moreover|Furthermore)\b,?\s+"
+)
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # Relative times as adverbials ("on Wednesday", "late on Saturday night", "this morning"); a bare
 # weekday may be an object ("spent Saturday night") and stays.
@@ -71,6 +102,8 @@ _DEFINITE = frozenset("the this that these those".split())
 # Without a parse, the subject is looked for in this many opening words.
 _OPENING_WORDS = 6
 _IRREGULAR_THIRD_PERSON = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+# Offices named with their portfolio before them ("Transport Minister", "Health Secretary").
+_PORTFOLIO_OFFICES = frozenset({"minister", "secretary", "commissioner"})
 
 
 @dataclass(frozen=True)
@@ -88,7 +121,8 @@ def parser(model: str) -> Language:
 
 def rewrite_headline(text: str, actors: Actors, config: SummarizeConfig) -> Rewrite | None:
     """`text` rewritten by the headline rules, or None when it cannot become one (length, tense)."""
-    text = _strip_time(_strip_attribution(" ".join(text.split())))
+    head, text = _split_attribution(" ".join(text.split()), actors)
+    text = _strip_time(text)
     doc = parser(config.model)(text)
     roots = _main_verbs(doc)
     if roots and _is_past_perfect(roots[0]):
@@ -96,18 +130,72 @@ def rewrite_headline(text: str, actors: Actors, config: SummarizeConfig) -> Rewr
     # A sentence the parser finds no main verb in stays in its own tense, unedited.
     if roots and not _EARLIER_TIME.search(text):
         # Only the first clause: in a split parse the later subjects are often misread.
-        text = _render(doc, _present_tense_edits(roots[0]))
-    named = _names_someone(_subject_words(roots[0]) if roots else list(doc[:_OPENING_WORDS]), actors)
-    text = _fit(_name_in_full(text, actors), config)
+        text = _render(doc, _present_tense_edits(roots, reported=bool(head)))
+    if head:
+        named = _names_speaker(head, actors)
+        text = f"{head} {_sentence_inner(text, actors)}"
+    else:
+        named = _names_someone(_subject_words(roots[0]) if roots else list(doc[:_OPENING_WORDS]), actors)
+    text = _fit(_name_in_full(text, actors, config), config)
     if text is None:
         return None
     return Rewrite(_finish(text), named)
 
 
-def _strip_attribution(text: str) -> str:
+def _split_attribution(text: str, actors: Actors) -> tuple[str, str]:
+    """("Speaker says that", statement) when the statement is the speaker's own, else ("", statement)
+    without whoever reported it."""
     text = _LEADING_PARTICIPLE.sub("", _ATTRIBUTION_HEAD.sub("", text))
-    text = _ATTRIBUTION_TAIL.sub(lambda m: m.group("end") or ".", text)
-    return _capitalise(_CONNECTIVE.sub("", text))
+    head = ""
+    tail = _ATTRIBUTION_TAIL.search(text)
+    if tail is not None:
+        head, text = _without_tail(text, tail, actors)
+    return head, _capitalise(_CONNECTIVE.sub("", text))
+
+
+def _without_tail(text: str, tail: re.Match[str], actors: Actors) -> tuple[str, str]:
+    """The statement without its attribution tail, with the tail's speaker as a head ("The tribunal
+    rules that") when the speaker is the event's own actor or gives a ruling. A tail that only
+    looks like one ("two bodies were found") stays."""
+    statement = text[: tail.start()] + (tail.group("end") or ".")
+    speaker, verb = tail.group("speaker"), (tail.group("verb") or "").casefold()
+    finding = verb in _FINDING_VERBS
+    if speaker is not None and _PASSIVE_END.search(speaker):
+        return "", text if finding else statement
+    if speaker is not None and _TAIL_VERBS.get(verb) and (finding or _speaks_for_itself(speaker, actors)):
+        present = _TAIL_VERBS[verb]
+        if " and " in speaker:
+            present = present[:-1]
+        return f"{_capitalise(speaker)} {present} that", statement
+    return "", statement
+
+
+def _names_speaker(head: str, actors: Actors) -> bool:
+    """The speaker names an actor or is an indefinite one ("An arbitral tribunal"), not "The court"."""
+    return bool(actors.first_mentions(head)) or head.split()[0].casefold() not in _DEFINITE
+
+
+def _speaks_for_itself(speaker: str, actors: Actors) -> bool:
+    """The speaker is an actor of the event that several articles name ("Valdoria's Rail Accident
+    Investigation Office (RAIO)"), not someone described by one ("Australian officials")."""
+    named = actors.first_mentions(speaker)
+    if not named:
+        return False
+    _, end, key = named[-1]
+    return (
+        not _PARENTHESIS.sub("", speaker[end:]).strip()
+        and actors.types.get(key) in _SPEAKER_TYPES
+        and actors.articles_naming[key] > 1
+    )
+
+
+def _sentence_inner(statement: str, actors: Actors) -> str:
+    """A sentence made ready to follow "says that": its first word lower-cased unless a name."""
+    first = statement.split(maxsplit=1)[0] if statement.strip() else ""
+    named = any(start == 0 for start, _, _ in actors.first_mentions(statement))
+    if named or first == "I" or any(c.isupper() for c in first[1:]):
+        return statement
+    return statement[:1].lower() + statement[1:]
 
 
 def _strip_time(text: str) -> str:
@@ -126,24 +214,34 @@ def _is_past_perfect(verb: Token) -> bool:
     return any(child.dep_ == "aux" and child.lower_ == "had" for child in verb.children)
 
 
-def _present_tense_edits(root: Token) -> dict[int, str]:
-    """Token index -> replacement ("" deletes) putting the main clause in the present tense."""
+def _present_tense_edits(roots: list[Token], reported: bool = False) -> dict[int, str]:
+    """Token index -> replacement ("" deletes) putting the main clause in the present tense.
+
+    `reported`: the clause is what someone says ("says that ..."): "was leaving" -> "is
+    leaving", but "the rail broke" keeps its past, which may lie before the saying.
+    """
+    root = roots[0]
     edits: dict[int, str] = {}
     verbs = [root, *(c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))]
-    if root.lemma_ in _SPEECH_VERBS:
-        verbs += [c for c in root.children if c.dep_ == "ccomp" and c.i > root.i]
-    verbs += [
-        c for c in root.children if c.dep_ == "advcl" and any(m.lower_ in ("when", "as") for m in c.children)
-    ]
+    verbs += [c for c in root.children if c.dep_ == "advcl" and _is_when_clause(c)]
+    # A "when" clause the parser split off as a sentence of its own, its "when" often left behind.
+    verbs += [later for later in roots[1:] if any(t.lower_ == "when" for t in later.doc[root.i : later.i])]
     for verb in verbs:
-        edits.update(_verb_edits(verb, _plural_subject(verb)))
+        edits.update(_verb_edits(verb, _plural_subject(verb), reported))
+    if root.lemma_ in _SPEECH_VERBS:
+        for clause in (c for c in root.children if c.dep_ == "ccomp" and c.i > root.i):
+            edits.update(_verb_edits(clause, _plural_subject(clause), reported=True))
     return edits
 
 
-def _verb_edits(verb: Token, plural: bool) -> dict[int, str]:
+def _is_when_clause(verb: Token) -> bool:
+    return any(m.lower_ in ("when", "as") and m.dep_ in ("advmod", "mark") for m in verb.children)
+
+
+def _verb_edits(verb: Token, plural: bool, reported: bool = False) -> dict[int, str]:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
     if not auxes:
-        return {verb.i: _present(verb, plural)} if verb.tag_ == "VBD" else {}
+        return {verb.i: _present(verb, plural)} if verb.tag_ == "VBD" and not reported else {}
     first = auxes[0]
     if first.lemma_ == "have" and first.tag_ in ("VBZ", "VBP"):
         been = next((a for a in auxes[1:] if a.lower_ == "been"), None)
@@ -194,22 +292,58 @@ def _render(doc: Doc, edits: dict[int, str]) -> str:
     return "".join(parts).strip()
 
 
-def _name_in_full(text: str, actors: Actors) -> str:
+def _name_in_full(text: str, actors: Actors, config: SummarizeConfig) -> str:
     """Each actor's first mention by the fullest name the articles give (latest mention first, so
-    offsets stay valid)."""
+    offsets stay valid; a mention inside a person's replaced descriptor is left alone)."""
+    done = len(text)
     for start, end, key in reversed(actors.first_mentions(text)):
-        mention = text[start:end]
-        full = _full_mention(mention, key, actors)
-        if full != mention:
-            text = text[:start] + full + text[end:]
+        if end > done:
+            continue
+        if actors.types.get(key) == PERSON:
+            start = actors.descriptor_start(text, start)
+            full = _person_in_full(text[start:end], key, actors, config)
+        else:
+            full = _full_mention(text[start:end], key, actors)
+        text = text[:start] + full + text[end:]
+        done = start
     return text
+
+
+def _person_in_full(written: str, key: str, actors: Actors, config: SummarizeConfig) -> str:
+    """A person's full name, after the descriptor written with it when that one is neutral, else
+    after the neutral descriptor most outlets write, else after none."""
+    descriptor, person = actors.split_descriptor(written)
+    _, name = actors.split_descriptor(actors.names.get(key, person))
+    known = actors.person_descriptors(key)
+    neutral = not descriptor or _neutral_descriptor(descriptor, known.get(descriptor, 1), actors, config)
+    if not name.endswith(person.split()[-1]):
+        # Part of a name ("Barack" in "Barack and Michelle Obama") stays as written.
+        return written if neutral else person
+    if descriptor and neutral:
+        return f"{descriptor} {name}"
+    usable = [d for d, outlets in known.items() if _neutral_descriptor(d, outlets, actors, config)]
+    best = max(usable, key=lambda d: (known[d], len(d), d), default="")
+    return f"{best} {name}".strip()
+
+
+def _neutral_descriptor(descriptor: str, outlets: int, actors: Actors, config: SummarizeConfig) -> bool:
+    """No loaded word, and either written by several outlets or made only of offices and places
+    ("Russian President", "Transport Minister"): one outlet's own label ("Regime Leader") is not."""
+    if loaded_words(descriptor, config):
+        return False
+    if outlets > 1:
+        return True
+    words = descriptor.split()
+    return all(
+        is_title(word)
+        or actors.is_place_word(word)
+        or (i + 1 < len(words) and words[i + 1].casefold() in _PORTFOLIO_OFFICES)
+        for i, word in enumerate(words)
+    )
 
 
 def _full_mention(mention: str, key: str, actors: Actors) -> str:
     name = actors.names.get(key, mention)
-    if actors.types.get(key) == PERSON:
-        full = actors.full_form(key)
-        return full if len(mention) < len(full) and full.endswith(mention.split()[-1]) else mention
     acronym = actors.acronym(key)
     if mention == acronym and name != acronym:
         return f"{name} ({acronym})"

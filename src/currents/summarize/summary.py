@@ -5,14 +5,18 @@ best trade-off between relevance and similarity to what is already chosen,
 so two outlets' versions of the same fact do not both get in. Sentences are
 kept verbatim (a summary says nothing no source says) and cite their own
 article plus every other article's sentence that carries most of their words.
-The most relevant sentence leads; the others follow in news order (earlier
-in their article first, then first reporter first), and a sentence that
-leans on the one before it ("He said...") comes right after that one.
+The headline's source sentence leads, and the sentence after it in its article
+counts as a lead sentence too (it gains `lead_weight`): news is written so
+that the second sentence carries the next most important facts, and the two
+read on as one paragraph. The others follow in news order (earlier in their
+article first, then first reporter first), and a sentence that leans on the
+one before it ("He said...") comes right after that one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -35,6 +39,8 @@ def select_summary(
     starts with what happened, in the source's own words.
     """
     pool = [r for r in ranked if is_prose(units[r.index], config) and not r.speech]
+    if first is not None:
+        pool = [_as_lead(r, config) if _follows(units, r.index, first) else r for r in pool]
     chosen = [first] if first is not None else []
     words = sum(units[i].words for i in chosen)
     while len(chosen) < config.summary_max_sentences:
@@ -72,10 +78,17 @@ def _best_next(
 
 def _follows_chosen(units: Sequence[Unit], index: int, chosen: list[int]) -> bool:
     """The sentence just before `index` in its article is already in the summary."""
-    unit = units[index]
-    return any(
-        units[c].article.id == unit.article.id and units[c].sentence.index == unit.sentence.index - 1 for c in chosen
-    )
+    return any(_follows(units, index, c) for c in chosen)
+
+
+def _follows(units: Sequence[Unit], index: int, before: int) -> bool:
+    """`index` is the sentence right after `before` in the same article."""
+    unit, previous = units[index], units[before]
+    return unit.article.id == previous.article.id and unit.sentence.index == previous.sentence.index + 1
+
+
+def _as_lead(candidate: Ranked, config: SummarizeConfig) -> Ranked:
+    return replace(candidate, relevance=candidate.relevance + config.lead_weight)
 
 
 def _reading_order(units: Sequence[Unit], chosen: list[int]) -> list[int]:
@@ -93,15 +106,7 @@ def _reading_order(units: Sequence[Unit], chosen: list[int]) -> list[int]:
 
 
 def _continuation(units: Sequence[Unit], index: int, chosen: list[int]) -> int | None:
-    unit = units[index]
-    return next(
-        (
-            c
-            for c in chosen
-            if units[c].article.id == unit.article.id and units[c].sentence.index == unit.sentence.index + 1
-        ),
-        None,
-    )
+    return next((c for c in chosen if _follows(units, c, index)), None)
 
 
 def cited(text: str, source: Unit, units: Sequence[Unit], config: SummarizeConfig) -> SummarySentence:
