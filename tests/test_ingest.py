@@ -159,6 +159,9 @@ def test_kill_9_loses_nothing_reported_and_rerun_completes(tmp_path):
 
     with sqlite3.connect(db) as connection:
         files = {row[0] for row in connection.execute("SELECT file FROM articles")}
+        # Each batch is indexed for search in the transaction that stores it: no committed article is missing.
+        searchable = connection.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'osterfeld'")
+        assert searchable.fetchone()[0] == len(files)
     assert set(reported) <= files
     assert len(files) < 400, "the run finished before it was killed: the test proves nothing"
 
