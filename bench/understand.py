@@ -3,8 +3,9 @@
 Prints:
 - canonical-entity precision / recall / F1 per article (goal F1 >= 0.85), over the entities that
   matter by the gold's own definition (README beside it): mentioned at least twice, in the lead
-  (first sentence or headline), or taking part in one of the article's dated facts; then, for
-  comparison, the same over the entities mentioned twice or in the lead only, and over every entity,
+  (first sentence or headline), or taking part in one of the article's dated facts, overall and
+  for the articles the stage was tuned on and each held-out batch apart; then, for comparison,
+  the same over the entities mentioned twice or in the lead only, and over every entity,
 - event-date accuracy on articles whose gold event date is known (goal >= 0.9),
 - dated-fact precision / recall / F1 (goal F1 >= 0.8),
 - words per second of our whole enrichment step and of bare spaCy `nlp.pipe` with the same
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import currents
@@ -59,6 +61,7 @@ def quality(gold: list[dict], tmp: Path, show_misses: bool = False) -> None:
         app.ingest([CORPUS / g["file"] for g in gold])
         by_file = {Path(a.file).resolve(): a for a in app.store.iter_articles() if a.file}
         entity_scores = {rule: Counts() for rule in SALIENCE}
+        split_scores = {split: Counts() for split in dict.fromkeys(split_of(item) for item in gold)}
         fact_scores = Counts()
         dates_right = dates_total = 0
         for item in gold:
@@ -69,6 +72,7 @@ def quality(gold: list[dict], tmp: Path, show_misses: bool = False) -> None:
             in_facts = fact_entity_names(article, app.store)
             for rule, counts in entity_scores.items():
                 counts.add(*score_entities(article, item["entities"], rule, in_facts))
+            split_scores[split_of(item)].add(*score_entities(article, item["entities"], GOLD_RULE, in_facts))
             fact_scores.add(*score_facts(article.dated_facts, item["dated_facts"]))
             if show_misses:
                 print_misses(item, article, in_facts)
@@ -90,6 +94,11 @@ def quality(gold: list[dict], tmp: Path, show_misses: bool = False) -> None:
         note = "  (goal F1 >= 0.85)" if rule == GOLD_RULE else ""
         figures = f"P {counts.precision:.3f}  R {counts.recall:.3f}  F1 {counts.f1:.3f}"
         print(f"  {label:<19} {figures}{note}  scoring: {SALIENCE[rule]}")
+        if rule == GOLD_RULE:
+            sizes = Counter(split_of(item) for item in gold)
+            for split, split_counts in split_scores.items():
+                figures = f"P {split_counts.precision:.3f}  R {split_counts.recall:.3f}  F1 {split_counts.f1:.3f}"
+                print(f"    {split + f' ({sizes[split]})':<17} {figures}")
     accuracy = dates_right / dates_total if dates_total else float("nan")
     print(f"  event date accuracy {accuracy:.3f} on {dates_total} dated articles  (goal >= 0.9)")
     print(f"  dated facts         P {fact_scores.precision:.3f}  R {fact_scores.recall:.3f}  F1 {fact_scores.f1:.3f}  (goal F1 >= 0.8)")
@@ -116,6 +125,12 @@ class Counts:
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def split_of(item: dict) -> str:
+    """Which part of the gold an article belongs to: the articles the stage was tuned on, or a held-out batch
+    (README beside the gold: annotated before the stage's output on them was looked at)."""
+    return f"held out {item['held_out']}" if item.get("held_out") else "tuned on"
 
 
 def _norm(text: str) -> str:

@@ -9,9 +9,10 @@ this module
 - reads the spans as composed by text/spans.py (named events such as "the
   Paris attacks", model numbers, ministries, venues);
 - cleans each span: edge punctuation, a leading article or number, a possessive,
-  titles before a person's name ("Russian President Vladimir Putin" is the
-  person "Vladimir Putin", and the "Russian" is a mention of Russia); a
-  courtesy title ("Mr Hollande") makes a person whatever the tag;
+  a clause after a spaced dash ("the World Cup - I can go"), titles before a
+  person's name ("Russian President Vladimir Putin" is the person "Vladimir
+  Putin", and the "Russian" is a mention of Russia); a courtesy title ("Mr
+  Hollande") makes a person whatever the tag;
 - reads countries with the country table (text/countries.py): any span that
   names a country, in any spelling, adjective or seat of government, is that
   country, typed GPE;
@@ -22,7 +23,9 @@ this module
   adjectives ("African", "Western") too vague to be entities. Other NORP spans
   (religious and political groups: "Islamist", "Democrats") stay NORP;
 - settles one type per name by vote ("Santos" tagged PERSON twice and GPE
-  once is a PERSON), keeping countries countries;
+  once is a PERSON), keeping countries countries, and makes a person's
+  surname or first name alone a person whatever its tag ("Najib" tagged ORG
+  beside "Najib Razak");
 - groups mentions of one thing: same name, a person's surname or first name
   alone with their full name ("Putin" with "Vladimir Putin"; with several
   people of that surname, the one introduced first), two spellings and orders
@@ -30,12 +33,16 @@ this module
   short name with its full one ("Galaxy S5", "Samsung Galaxy S5"; "MH370",
   "Flight 370"), a clipped name with its full one ("Man City"), a bare name
   with its prefixed one ("Milan", "AC Milan"), a place's adjective with the
-  place ("Crimean", "Crimea"), an acronym with its long form ("ICC" with
+  place ("Crimean", "Crimea"), a place's formal name with its common one
+  ("Autonomous Republic of Crimea", "Crimea"), an acronym with its long form ("ICC" with
   "International Criminal Court", from a "Name (ACR)" pattern or from initials);
 - counts the repeats the model did not tag: another occurrence of a name the
-  article tagged is a mention too ("Barclays" tagged once, written five times).
+  article tagged is a mention too ("Barclays" tagged once, written five times),
+  unless more of a longer name follows ("Samsung Galaxy" in "Samsung Galaxy S2").
 
-A headline is read as its own Doc beside the body's. Everything works from
+A headline is read as its own Doc beside the body's; in a title-case headline,
+where every word is capitalised, only the names the body writes too count
+("Trailer Features New U2 Song" is no organisation). Everything works from
 the tokens, tags and NER spans; no dependency parse, no second tokenisation.
 """
 
@@ -44,7 +51,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import NamedTuple, TypeVar
@@ -89,6 +96,8 @@ SHOUTED_NAME_TYPES = frozenset({"PERSON", "GPE", "LOC"})
 # Words an acronym skips ("Organisation of ... Countries" -> "O..C").
 ACRONYM_SKIPPED_WORDS = frozenset("of the and for on in to at de".split())
 
+# A headline with this many content words, all capitalised, is in title case (see `_headline_mentions`).
+MIN_TITLE_CASE_WORDS = 3
 # A span is a name only if letters make up this share of its non-space characters.
 MIN_NAME_LETTER_SHARE = 0.6
 # A sentence is garbage (a table row, a list of links) if letters make up less
@@ -99,6 +108,7 @@ MAX_SENTENCE_LINK_SHARE = 0.2
 MIN_TOKENS_FOR_WORD_SHARE = 4
 
 _COMMON_NOUN_TAGS = frozenset({"NN", "NNS"})
+_PROPER_NOUN_TAGS = frozenset({"NNP", "NNPS"})
 # A courtesy title makes whatever follows a person's name, whatever the model tagged ("Mr Hollande" as ORG).
 _HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Mx|Miss|Dr|Sir|Dame)\.?\s+[A-Z]")
 _EDGE_PUNCTUATION = "\"'“”‘’«»()[]{}<>*_#|,;:!?–—-/\\ "
@@ -106,6 +116,8 @@ _LEADING_LOWER_ARTICLE = re.compile(r"^(?:the|an?)\s+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"^\d[\d,./-]*\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+# A dash with spaces around it separates clauses, never the words of one name ("the World Cup - I can go").
+_SPACED_DASH = re.compile(r"\s+[-–—]+\s+")
 _NAME_SPLIT = re.compile(r"[\s-]+")
 _JUNK_SENTENCES = "currents.junk_sentences"
 _FIRST_WORD = re.compile(r"\w+|\W")
@@ -133,9 +145,11 @@ def local_entities(doc: Doc, headline: Doc | None = None) -> list[LocalEntity]:
     A `headline` (its own Doc) is read with the body: it names the actors most
     plainly ("Putin said that Russia would withdraw"), so its "Putin" joins the
     body's "Vladimir Putin". Its mentions count, at offset 0 (the body's start).
+    In a title-case headline, only names the body writes too count (see
+    `_headline_mentions`).
     """
     docs = [doc] if headline is None else [headline, doc]
-    mentions = [mention for one in docs for mention in _mentions(one, in_headline=one is headline)]
+    mentions = _mentions(doc) if headline is None else [*_headline_mentions(headline, doc), *_mentions(doc)]
     _settle_types(mentions)
     groups = _group(mentions)
     _merge_person_short_forms(groups)
@@ -145,6 +159,7 @@ def local_entities(doc: Doc, headline: Doc | None = None) -> list[LocalEntity]:
     _merge_prefixed_names(groups)
     _merge_organisation_short_forms(groups)
     _merge_place_adjectives(groups)
+    _merge_formal_place_names(groups)
     _merge_acronyms(groups, mentions)
     roots = [g for g in groups if g.root is g]
     for one in docs:
@@ -163,17 +178,20 @@ def mentions_by_sentence(doc: Doc, entities: Iterable[LocalEntity]) -> dict[int,
     entities = list(entities)
     names_by_surface: dict[str, list[str]] = {}
     forms: dict[str, str | None] = {}
+    people: set[str] = set()
     for entity in entities:
         for surface in entity.surfaces:
             names_by_surface.setdefault(surface, []).append(entity.name)
         for form in _written_forms(entity):
             forms[form] = entity.name if forms.get(form, entity.name) == entity.name else None
+            if entity.type == PERSON:
+                people.add(form)
     spans = [
         NamedSpan(piece.span.start_char, piece.span.end_char, name)
         for piece in entity_pieces(doc)
         for name in names_by_surface.get(piece.surface, ())
     ]
-    spans.extend(NamedSpan(*found) for found in _untagged_occurrences(doc, forms))
+    spans.extend(NamedSpan(*found) for found in _untagged_occurrences(doc, forms, people))
     starts = [sentence.start_char for sentence in sentences_of(doc)]
     junk = junk_sentences(doc)
     found: dict[int, list[NamedSpan]] = {}
@@ -281,6 +299,32 @@ def _mentions(doc: Doc, in_headline: bool = False) -> list[_Mention]:
     return mentions
 
 
+def _headline_mentions(headline: Doc, body: Doc) -> list[_Mention]:
+    """The headline's mentions; in a title-case headline, only the countries and the names the body writes too.
+
+    Title case capitalises every word, so the model takes runs of them for
+    names ("Trailer Features New U2 Song", a byline "By Zero Hedge"); a name
+    of such a headline that the body never writes is likelier a misreading
+    than the article's subject.
+    """
+    mentions = _mentions(headline, in_headline=True)
+    if not _title_cased(headline):
+        return mentions
+    text = text_of(body)
+    return [mention for mention in mentions if mention.is_country or _writes(text, mention.form)]
+
+
+def _title_cased(doc: Doc) -> bool:
+    """Every content word capitalised ("Samsung Galaxy S5 Hits 10 Million Sales Mark"), enough of them to tell."""
+    words = [token.text for token in doc if token.is_alpha and not token.is_stop]
+    return len(words) >= MIN_TITLE_CASE_WORDS and all(word[0].isupper() for word in words)
+
+
+def _writes(text: str, form: str) -> bool:
+    """Whether `text` has `form` as whole words, in any case (title case capitalised "Paris Attacks")."""
+    return bool(form) and re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.IGNORECASE) is not None
+
+
 def _read(piece: Piece, sentence_start: int) -> list[_Mention]:
     """The mentions one piece makes: usually one, none for garbage, two for "Russian-Georgian"."""
     span, surface = piece.span, piece.surface
@@ -317,12 +361,13 @@ def _read(piece: Piece, sentence_start: int) -> list[_Mention]:
 
 
 def _trim(text: str, at_sentence_start: bool, keep_numbers: bool) -> str:
-    """The name inside a span's text: no edge punctuation, leading article or number, or possessive.
+    """The name inside a span's text: no edge punctuation, leading article or number, or possessive,
+    nothing after a spaced dash.
 
     A capital "The" is kept mid-sentence, where it belongs to the name ("at The
     Hague"); at the start of a sentence it is only the capitalised article.
     """
-    text = text.strip(_EDGE_PUNCTUATION)
+    text = _SPACED_DASH.split(text.strip(_EDGE_PUNCTUATION), 1)[0]
     article = _LEADING_ARTICLE if at_sentence_start else _LEADING_LOWER_ARTICLE
     text = article.sub("", text).strip(_EDGE_PUNCTUATION)
     if not keep_numbers:
@@ -400,22 +445,9 @@ def _norp_mentions(mention: _Mention) -> list[_Mention]:
 
 
 def _settle_types(mentions: list[_Mention]) -> None:
-    """One type per name: countries stay countries, other names take their most frequent tag.
-
-    A one-word PERSON span read as a country goes back to being a person when
-    the article uses that word inside a person's name ("Jordan" beside
-    "Michael Jordan"), and a one-word name that is the surname of a person of
-    the article is that person whatever its tag ("Mostefai" tagged ORG beside
-    "Omar Mostefai").
-    """
-    full_names = [person_name_tokens(m.name) for m in mentions if m.type == PERSON and " " in m.name]
-    person_words = {word for tokens in full_names for word in tokens}
-    surnames = {tokens[-1] for tokens in full_names}
-    for mention in mentions:
-        if mention.person_reading and name_key(mention.person_reading) in person_words:
-            mention.name, mention.type, mention.is_country = mention.person_reading, PERSON, False
-        elif not mention.is_country and mention.type != PERSON and " " not in mention.name and mention.key in surnames:
-            mention.type = PERSON
+    """One type per name: countries stay countries, people's names are people's (see
+    `_retype_persons_words`), other names take their most frequent tag."""
+    _retype_persons_words(mentions)
     votes: dict[str, Counter[str]] = {}
     for mention in mentions:
         if not mention.is_country:
@@ -423,6 +455,34 @@ def _settle_types(mentions: list[_Mention]) -> None:
     for mention in mentions:
         if not mention.is_country:
             mention.type = votes[mention.key].most_common(1)[0][0]
+
+
+def _retype_persons_words(mentions: list[_Mention]) -> None:
+    """Make the words of the article's people's names people, whatever the model tagged them.
+
+    A one-word PERSON span read as a country goes back to being a person when
+    the article uses that word inside a person's name ("Jordan" beside
+    "Michael Jordan"), and a one-word name that is the surname of a person of
+    the article is that person ("Mostefai" tagged ORG beside "Omar Mostefai").
+    So is a person's first name ("Najib" tagged ORG beside "Najib Razak"),
+    unless it was tagged a place ("Paris" stays the city beside "Paris
+    Hilton") or the article writes it alone more often than the full names it
+    starts ("Samsung" beside a misread person "Samsung Apps").
+    """
+    full_names = [person_name_tokens(m.name) for m in mentions if m.type == PERSON and " " in m.name]
+    person_words = {word for tokens in full_names for word in tokens}
+    surnames = {tokens[-1] for tokens in full_names}
+    # Names with a number in them are models the model took for people ("Samsung Galaxy S5").
+    first_names = Counter(tokens[0] for tokens in full_names if all(token.isalpha() for token in tokens))
+    for mention in mentions:
+        if mention.person_reading and name_key(mention.person_reading) in person_words:
+            mention.name, mention.type, mention.is_country = mention.person_reading, PERSON, False
+    bare = [m for m in mentions if not m.is_country and m.type != PERSON and " " not in m.name]
+    written_alone = Counter(m.key for m in bare)
+    for mention in bare:
+        first_name = mention.type not in PLACE_TYPES and written_alone[mention.key] <= first_names[mention.key]
+        if mention.key in surnames or first_name:
+            mention.type = PERSON
 
 
 @dataclass(eq=False)
@@ -571,6 +631,25 @@ def _merge_place_adjectives(groups: list[_Group]) -> None:
             place.absorb(group)
             # Only a place has an adjective of its own: "Crimea" tagged ORG is a place.
             place.type = place.type if place.type in PLACE_TYPES else PLACE_TYPE
+
+
+def _merge_formal_place_names(groups: list[_Group]) -> None:
+    """Join a place's formal name to its common one: "the Autonomous Republic of Crimea" to "Crimea".
+
+    A place the model tags GPE and calls "X of Y" is Y under its formal title
+    ("Republic of", "Province of", "State of"), unlike an organisation "of" a
+    place ("Bank of England", "University of Chicago"), which the model tags
+    ORG. The common name, whatever its tag, names the entity.
+    """
+    bare = {g.mentions[0].key: g for g in groups if g.root is g and g.mentions and g.type != PERSON}
+    for group in groups:
+        if group.root is not group or group.type != PLACE_TYPE or " of " not in group.name:
+            continue
+        common = bare.get(name_key(group.name.rsplit(" of ", 1)[1]))
+        if common is not None and common.find() is not group:
+            common = common.find()
+            common.absorb(group)
+            common.type = PLACE_TYPE
 
 
 def _places_of_adjective(adjective: str) -> list[str]:
@@ -746,18 +825,26 @@ def _count_untagged_repeats(doc: Doc, groups: list[_Group], in_headline: bool = 
     for group in groups:
         for form in _forms(group):
             owner[form] = group if owner.get(form, group) is group else None
-    for start, _, group in _untagged_occurrences(doc, owner):
+    people = {form for form, group in owner.items() if group is not None and group.type == PERSON}
+    for start, _, group in _untagged_occurrences(doc, owner, people):
         group.repeats.append(0 if in_headline else start)
 
 
-def _untagged_occurrences(doc: Doc, owner: Mapping[str, T | None]) -> Iterator[tuple[int, int, T]]:
+def _untagged_occurrences(
+    doc: Doc, owner: Mapping[str, T | None], people: Collection[str] = ()
+) -> Iterator[tuple[int, int, T]]:
     """(start, end, owner) of each untagged occurrence of a form in `doc`.
 
     Only untagged tokens are searched (a form inside another name, "Paris"
     in "Paris Saint-Germain", is not a repeat), whole words and exact case
-    only, never in a garbage sentence; a form owned by None (shared by two owners) is
-    ambiguous and never found. Tokens are compared as hashes in one array, so
-    only candidate positions cost Python work.
+    only, not followed by more of a name the model missed ("Samsung Galaxy"
+    in "Samsung Galaxy S2", "Barclays" in "Barclays Premier League"), never
+    in a garbage sentence; a form owned by None (shared by two owners) is
+    ambiguous and never found. A form in `people` (a person's names) may run
+    on into the rest of that person's name ("Najib" in "Najib Razak"), and in
+    a title-case headline every word looks like more of a name, so there a
+    form may run on too. Tokens are compared as hashes in one array, so only
+    candidate positions cost Python work.
     """
     by_first_word: dict[int, list[str]] = {}
     for form, who in owner.items():
@@ -770,14 +857,35 @@ def _untagged_occurrences(doc: Doc, owner: Mapping[str, T | None]) -> Iterator[t
     orth, entity_type = doc.to_array([ORTH, ENT_TYPE]).T
     taken = _composed_tokens(doc)
     text, starts, junk = text_of(doc), _sentence_starts(doc), junk_sentences(doc)
+    title_cased: bool | None = None  # asked only when a form is followed by a proper noun
     for i in numpy.flatnonzero(numpy.isin(orth, list(by_first_word))):
         if entity_type[i] or i in taken:
             continue
         at = doc[i].idx
         found = (f for f in by_first_word[orth[i]] if text.startswith(f, at) and _ends_word(text, at + len(f)))
         form = next(found, None)
-        if form is not None and bisect_right(starts, i) - 1 not in junk:
-            yield at, at + len(form), owner[form]
+        if form is None or bisect_right(starts, i) - 1 in junk:
+            continue
+        if form not in people and _runs_on(doc, i, at + len(form), entity_type):
+            title_cased = _title_cased(doc) if title_cased is None else title_cased
+            if not title_cased:
+                continue
+        yield at, at + len(form), owner[form]
+
+
+def _runs_on(doc: Doc, first: int, end: int, entity_type: numpy.ndarray) -> bool:
+    """Whether a name written from token `first` to character `end` goes on: the next token, in the
+    same sentence and untagged, is a capitalised proper noun ("Galaxy" after "Samsung", but not a
+    title, "Cyprus President", nor an acronym, "Premier League TV deal") or a model code ("S2")."""
+    after = first + 1
+    while after < len(doc) and doc[after].idx < end:
+        after += 1
+    if after == len(doc) or entity_type[after]:
+        return False
+    token = doc[after]
+    if token.is_sent_start or _is_title(token.text):
+        return False
+    return (token.is_title and token.tag_ in _PROPER_NOUN_TAGS) or MODEL_CODE.fullmatch(token.text) is not None
 
 
 def _composed_tokens(doc: Doc) -> set[int]:
