@@ -7,10 +7,14 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import currents
 from conftest import EXAMPLES, SEEDS
+from currents.text.embedding import EmbeddingUnavailable
+from currents.cluster.features import Features
+from currents.cluster.neighbours import semantic_neighbours
 
 
 def _partition(app: currents.Currents, level: str) -> set[frozenset[str]]:
@@ -118,6 +122,77 @@ def test_headline_only_articles_cluster_by_what_they_report(tmp_path, app):
     app.ingest([feed])
     events = {frozenset(a.title for a in map(app.store.get_article, e.article_ids)) for e in app.store.iter_events()}
     assert events == {frozenset(t for t, _, _ in headlines[:3]), frozenset(t for t, _, _ in headlines[3:])}
+
+
+# One happening told in words the two headlines do not share, and an unrelated one the same morning.
+QUAKE_HEADLINES = [
+    ("Strong earthquake shakes Varnholm, toppling buildings", "2024-03-02T06:00:00Z", "Tidewater Post"),
+    ("Rescuers dig through rubble after powerful tremor", "2024-03-02T09:00:00Z", "Coast Wire"),
+    ("Orbital telescope Vantiel sends first images of the Corvane nebula", "2024-03-02T08:00:00Z", "Morning Ledger"),
+]
+
+
+def _headline_feed(path: Path, headlines: list[tuple[str, str, str]]) -> Path:
+    path.write_text(
+        "".join(
+            json.dumps({"title": t, "url": f"https://wire.example/{i}", "source": s, "published": p}) + "\n"
+            for i, (t, p, s) in enumerate(headlines)
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _event_titles(app: currents.Currents) -> set[frozenset[str]]:
+    return {frozenset(app.store.get_article(i).title for i in e.article_ids) for e in app.store.iter_events()}
+
+
+def _embedded(app: currents.Currents) -> set[str]:
+    ids = [a.id for a in app.store.iter_articles()]
+    return set(app.store.article_embeddings(ids, app.config.cluster.embedding_model))
+
+
+def test_headlines_of_one_happening_in_other_words_join_through_embeddings(tmp_path):
+    feed = _headline_feed(tmp_path / "quake.jsonl", QUAKE_HEADLINES)
+    titles = [t for t, _, _ in QUAKE_HEADLINES]
+    with currents.open(tmp_path / "on.db") as app:
+        app.ingest([feed])
+        assert _event_titles(app) == {frozenset(titles[:2]), frozenset(titles[2:])}
+        assert _embedded(app) == {a.id for a in app.store.iter_articles()}, "each article is embedded once analysed"
+    with currents.open(tmp_path / "off.db", cluster__embeddings=False) as app:
+        app.ingest([feed])
+        assert _event_titles(app) == {frozenset([t]) for t in titles}, "no shared word, no shared name"
+        assert not _embedded(app)
+
+
+def test_articles_analysed_without_embeddings_are_embedded_when_clustered(tmp_path):
+    feed = _headline_feed(tmp_path / "quake.jsonl", QUAKE_HEADLINES)
+    with currents.open(tmp_path / "t.db", cluster__embeddings=False) as app:
+        app.ingest([feed], cluster=False)
+    with currents.open(tmp_path / "t.db") as app:
+        app.cluster()
+        assert len(_embedded(app)) == 3
+        assert len(_event_titles(app)) == 2
+
+
+def test_a_missing_encoder_package_is_a_clear_error_and_loses_no_article(tmp_path):
+    feed = _headline_feed(tmp_path / "quake.jsonl", QUAKE_HEADLINES)
+    with currents.open(tmp_path / "t.db", cluster__embedding_model="no_such_encoder_package") as app:
+        with pytest.raises(EmbeddingUnavailable, match="no_such_encoder_package.*embeddings = false"):
+            app.ingest([feed])
+        assert app.store.count_articles() == 3
+        assert app.store.count_unanalysed() == 3, "analysed again by the next ingest"
+
+
+def test_semantic_neighbours_are_the_most_similar_items_near_in_time():
+    def item(name: str, day: int, direction: list[float]) -> Features:
+        vector = np.array(direction, dtype=np.float32)
+        return Features(name, None, None, day, day, embedding=vector / np.linalg.norm(vector))
+
+    items = [item("a", 100, [1, 0, 0]), item("b", 101, [1, 1, 0]), item("c", 130, [1, 0, 0]), item("d", 100, [0, 0, 1])]
+    near = semantic_neighbours(items, count=2, floor=0.3, window=3)
+    assert near["a"] == ["b"], "c says the same but a month later; d says something else"
+    assert semantic_neighbours(items, count=2, floor=0.3, window=None)["a"] == ["c", "b"]
 
 
 def test_the_same_kind_of_happening_months_apart_is_two_events_of_one_story(tmp_path, app):

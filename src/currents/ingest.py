@@ -94,7 +94,7 @@ class Ingestor:
         # Imported here: spaCy takes seconds to import, and reading alone does not need it.
         from currents.text.understand import Understander
 
-        understander = Understander(self.store, self.config.nlp)
+        understander = Understander(self.store, self.config.nlp, self.config.cluster)
         try:
             pending = self.store.count_unanalysed()
             done = 0

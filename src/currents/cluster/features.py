@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
+import numpy as np
 from wordfreq import zipf_frequency
 
 from currents.config import ClusterConfig
@@ -45,6 +46,8 @@ class Features:
     last_day: int | None
     terms: Vector = field(default_factory=dict)
     entities: Vector = field(default_factory=dict)
+    # Normalised sentence embedding of title and lead (None: not embedded).
+    embedding: np.ndarray | None = None
 
     @property
     def sort_key(self) -> tuple:
@@ -118,6 +121,17 @@ def day_span(article: Article, window: int) -> tuple[int | None, int | None]:
     return None, None
 
 
+def dated_closely(item: Features, window: int | None) -> bool:
+    """Whether the item's days are known to within `window` (always, when time does not separate).
+
+    Only such items are compared by embedding: what they are compared with is bounded by time, not
+    by which stored groups a run reopens, so it does not depend on ingest order.
+    """
+    if window is None:
+        return True
+    return item.first_day is not None and item.last_day - item.first_day <= window
+
+
 def _parse_partial(value: str, granularity: str | None) -> date | None:
     try:
         if granularity == "year":
@@ -143,7 +157,9 @@ def instant(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def featurize(article: Article, idf: dict[str, float], config: ClusterConfig) -> Features:
+def featurize(
+    article: Article, idf: dict[str, float], config: ClusterConfig, embedding: np.ndarray | None = None
+) -> Features:
     first, last = day_span(article, config.event_window_days)
     return Features(
         id=article.id,
@@ -153,6 +169,7 @@ def featurize(article: Article, idf: dict[str, float], config: ClusterConfig) ->
         last_day=last,
         terms=term_vector(article, config),
         entities=entity_vector(article, idf, config),
+        embedding=embedding,
     )
 
 

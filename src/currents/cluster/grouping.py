@@ -8,7 +8,11 @@ groups formed early), which removes most of what visiting order still decides.
 
 Candidate groups come from an inverted index over each group's heaviest terms
 and entities, scanning only the latest `postings_scanned` groups per key, so
-the cost of one item does not grow with how many groups exist.
+the cost of one item does not grow with how many groups exist; and, when items
+carry sentence embeddings, from the groups of each item's nearest items by
+embedding (see `neighbours`). An embedding likeness weighs in the score only
+as far as it singles one candidate out (see `_scores`): headlines of two
+happenings of one kind read alike to an encoder.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from currents.cluster.features import Features, Vector, dot, top
+import numpy as np
+
+from currents.cluster.features import Features, Vector, dated_closely, dot, top
+from currents.cluster.neighbours import semantic_neighbours
 
 _HOUR = timedelta(hours=1)
 
@@ -34,6 +41,14 @@ class GroupingParams:
     # Only the groups sharing the most lookup keys with an item are scored.
     max_candidates: int
     same_outlet_factor: float = 1.0
+    # Days a group may span at most (first to last day), unless one of its items alone spans more:
+    # reports a few days apart each must not chain into a month-long group. None: no limit.
+    max_span_days: int | None = None
+    # Share of the embedding likeness in a score (0: embeddings are not used at all)...
+    semantic_share: float = 0.0
+    # ...and each item's nearest items by embedding (cosine >= floor) whose groups are candidates.
+    semantic_neighbours: int = 0
+    semantic_floor: float = 0.0
 
 
 @dataclass
@@ -47,13 +62,16 @@ class Group:
     entities: Vector = field(default_factory=dict)
     terms_norm2: float = 0.0
     entities_norm2: float = 0.0
+    # Sum of the members' embeddings (None while no member has one), its squared norm, how many are in it.
+    embedding: np.ndarray | None = None
+    embedding_norm2: float = 0.0
+    embedded: int = 0
     first_day: int | None = None
     last_day: int | None = None
 
     def add(self, item: Features, weight: float = 1.0) -> None:
         """Add an item's vectors (`weight` -1 takes a stored member's out of a stored sum)."""
-        self.terms_norm2 = _add(self.terms, self.terms_norm2, item.terms, weight)
-        self.entities_norm2 = _add(self.entities, self.entities_norm2, item.entities, weight)
+        self._add_vectors(item, weight)
         if item.first_day is not None:
             self.first_day = item.first_day if self.first_day is None else min(self.first_day, item.first_day)
             self.last_day = item.last_day if self.last_day is None else max(self.last_day, item.last_day)
@@ -64,12 +82,30 @@ class Group:
 
     def leave(self, item: Features) -> None:
         del self.members[item.id]
-        self.terms_norm2 = _add(self.terms, self.terms_norm2, item.terms, -1.0)
-        self.entities_norm2 = _add(self.entities, self.entities_norm2, item.entities, -1.0)
+        self._add_vectors(item, -1.0)
         if item.first_day is not None and (item.first_day == self.first_day or item.last_day == self.last_day):
             dated = [m for m in self.members.values() if m.first_day is not None]
             self.first_day = min((m.first_day for m in dated), default=None)
             self.last_day = max((m.last_day for m in dated), default=None)
+
+    def _add_vectors(self, item: Features, weight: float) -> None:
+        self.terms_norm2 = _add(self.terms, self.terms_norm2, item.terms, weight)
+        self.entities_norm2 = _add(self.entities, self.entities_norm2, item.entities, weight)
+        if item.embedding is None:
+            return
+        self.embedded += 1 if weight > 0 else -1
+        if self.embedded <= 0:
+            # The last embedded member left: drop the float residue rather than compare with it.
+            self.embedding, self.embedding_norm2, self.embedded = None, 0.0, 0
+            return
+        scaled = weight * item.embedding
+        self.embedding = scaled if self.embedding is None else self.embedding + scaled
+        self.embedding_norm2 = float(self.embedding @ self.embedding)
+
+
+def _homes(near: dict[str, list[str]], item: Features, home: dict[str, int]) -> set[int]:
+    """The groups the item's nearest items by embedding are in now (those placed already)."""
+    return {home[other] for other in near.get(item.id, ()) if other in home}
 
 
 def _add(total: Vector, norm2: float, vector: Vector, weight: float) -> float:
@@ -94,26 +130,41 @@ class Grouping:
         for seed in seeds:
             self._index(index, len(groups), seed)
             groups.append(seed)
+        near = self._near(items)
         home: dict[str, int] = {}
         for item in sorted(items, key=lambda f: f.sort_key):
-            best, _score = self._best(item, groups, index)
+            best = self._best(item, groups, index, _homes(near, item, home))
             if best is None:
                 best = len(groups)
                 groups.append(Group())
             groups[best].join(item)
             self._index(index, best, item)
             home[item.id] = best
-        self._reassign(items, groups, index, home)
+        self._reassign(items, groups, index, home, near)
         return [g for g in groups if g.members or g.id is not None]
 
-    def _reassign(self, items: list[Features], groups: list[Group], index: dict[str, list[int]], home: dict[str, int]) -> None:
+    def _near(self, items: list[Features]) -> dict[str, list[str]]:
+        """Each item's nearest items by embedding (none when embeddings do not count)."""
+        if not self.params.semantic_share:
+            return {}
+        params = self.params
+        return semantic_neighbours(items, params.semantic_neighbours, params.semantic_floor, params.window_days)
+
+    def _reassign(
+        self,
+        items: list[Features],
+        groups: list[Group],
+        index: dict[str, list[int]],
+        home: dict[str, int],
+        near: dict[str, list[str]],
+    ) -> None:
         for item in sorted(items, key=lambda f: f.sort_key):
-            current = groups[home[item.id]]
-            current.leave(item)
-            best, score = self._best(item, groups, index)
-            stay = self.score(item, current) if current.members or current.id is not None else 0.0
-            if best is None or score <= stay:
-                best = home[item.id]
+            position = home[item.id]
+            groups[position].leave(item)
+            scores = self._scores(item, groups, self._lookup(item, index, _homes(near, item, home)) | {position})
+            best = self._pick(scores)
+            if best is None or scores[best] <= scores.get(position, 0.0):
+                best = position
             groups[best].join(item)
             self._index(index, best, item)
             home[item.id] = best
@@ -128,20 +179,45 @@ class Grouping:
         size = self.params.lookup_keys
         return [f"t:{k}" for k in top(item.terms, size)] + [f"e:{k}" for k in top(item.entities, size)]
 
-    def _best(self, item: Features, groups: list[Group], index: dict[str, list[int]]) -> tuple[int | None, float]:
-        best, best_score = None, self.params.threshold
-        for position in self._candidates(item, index):
-            group = groups[position]
-            if not group.members and group.id is None:
-                continue
-            score = self._similarity(item, group)
-            if score < best_score:
-                continue  # the outlet check below can only lower a score
-            if self._same_outlet_within_hour(item, group):
+    def _best(
+        self, item: Features, groups: list[Group], index: dict[str, list[int]], also: set[int]
+    ) -> int | None:
+        """The best group at or above the threshold among the candidates by key and `also`."""
+        return self._pick(self._scores(item, groups, self._lookup(item, index, also)))
+
+    def _pick(self, scores: dict[int, float]) -> int | None:
+        """The highest-scoring group (ties: the first formed) if it reaches the threshold."""
+        best = max(scores, key=lambda position: (scores[position], -position), default=None)
+        return best if best is not None and scores[best] >= self.params.threshold else None
+
+    def _lookup(self, item: Features, index: dict[str, list[int]], also: set[int]) -> set[int]:
+        return also.union(self._candidates(item, index))
+
+    def _scores(self, item: Features, groups: list[Group], positions: set[int]) -> dict[int, float]:
+        """The item's score against each candidate group within reach.
+
+        Terms and entities by cosine; the embedding by how much more alike the item is to that group
+        than to the next most alike candidate. Reports of two happenings of one kind ("X beat Y", "Z
+        beat W") read alike to an encoder, so an embedding likeness counts only where it singles one
+        group out. Then the outlet check.
+        """
+        parts = {
+            position: (self._lexical(item, groups[position]), self._semantic(item, groups[position]))
+            for position in positions
+            if (groups[position].members or groups[position].id is not None) and self._in_window(item, groups[position])
+        }
+        alike = sorted((semantic for _, semantic in parts.values() if semantic is not None), reverse=True)
+        share = self.params.semantic_share
+        scores = {}
+        for position, (lexical, semantic) in parts.items():
+            score = lexical
+            if semantic is not None:
+                others = alike[1:] if semantic >= alike[0] else alike
+                score = (1 - share) * lexical + share * max(semantic - (others[0] if others else 0.0), 0.0)
+            if score and self._same_outlet_within_hour(item, groups[position]):
                 score *= self.params.same_outlet_factor
-            if score >= best_score and (best is None or score > best_score):
-                best, best_score = position, score
-        return best, best_score
+            scores[position] = score
+        return scores
 
     def _candidates(self, item: Features, index: dict[str, list[int]]) -> list[int]:
         """The groups sharing the most lookup keys with the item (at most `max_candidates`)."""
@@ -149,30 +225,42 @@ class Grouping:
         for key in self._keys(item):
             shared.update(index.get(key, ())[-self.params.postings_scanned :])
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[: self.params.max_candidates]
-        return sorted(position for position, _count in ranked)
+        return [position for position, _count in ranked]
 
-    def score(self, item: Features, group: Group) -> float:
-        """Similarity of an item to a group: terms and entities by cosine, gated by time and outlet."""
-        similarity = self._similarity(item, group)
-        if similarity and self._same_outlet_within_hour(item, group):
-            similarity *= self.params.same_outlet_factor
-        return similarity
-
-    def _similarity(self, item: Features, group: Group) -> float:
-        if not self._in_window(item, group):
-            return 0.0
+    def _lexical(self, item: Features, group: Group) -> float:
+        """Cosine of terms, mixed with that of entities when the item names any."""
         terms = dot(item.terms, group.terms) / math.sqrt(group.terms_norm2) if group.terms_norm2 > 0 else 0.0
         if item.entities and group.entities_norm2 > 0:
             entities = dot(item.entities, group.entities) / math.sqrt(group.entities_norm2)
             return self.params.term_share * terms + (1 - self.params.term_share) * entities
         return terms
 
+    def _semantic(self, item: Features, group: Group) -> float | None:
+        """The item's mean embedding cosine with the members (None when embeddings do not count).
+
+        The mean (average linkage), not the cosine with the members' sum: the sum of many different
+        reports points at "news in general", close to every headline.
+        """
+        if not self.params.semantic_share or item.embedding is None or group.embedding_norm2 <= 0:
+            return None
+        if not dated_closely(item, self.params.window_days):
+            # Its candidates, and so the margin its likeness is read against, would depend on which
+            # stored groups a run reopens (by shared entities), that is on ingest order.
+            return None
+        return float(item.embedding @ group.embedding) / group.embedded
+
     def _in_window(self, item: Features, group: Group) -> bool:
         window = self.params.window_days
         if window is None or item.first_day is None or group.first_day is None:
             return True
         gap = max(item.first_day - group.last_day, group.first_day - item.last_day, 0)
-        return gap <= window
+        if gap > window:
+            return False
+        limit = self.params.max_span_days
+        if limit is None:
+            return True
+        span = max(item.last_day, group.last_day) - min(item.first_day, group.first_day)
+        return span <= max(limit, item.last_day - item.first_day, group.last_day - group.first_day)
 
     @staticmethod
     def _same_outlet_within_hour(item: Features, group: Group) -> bool:

@@ -17,6 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
+from currents.text.embedding import Embedder, decode
 from currents.cluster.features import (
     OPEN_END,
     Features,
@@ -55,10 +58,14 @@ class ClusterStage:
                 term_share=config.event_term_share,
                 threshold=config.event_threshold,
                 window_days=config.event_window_days,
+                max_span_days=config.event_max_days,
                 lookup_keys=config.lookup_keys,
                 postings_scanned=config.postings_scanned,
                 max_candidates=config.max_candidates,
                 same_outlet_factor=config.same_outlet_factor,
+                semantic_share=config.event_semantic_share if config.embeddings else 0.0,
+                semantic_neighbours=config.semantic_neighbours,
+                semantic_floor=config.semantic_floor,
             )
         )
         self.story_grouping = Grouping(
@@ -84,7 +91,8 @@ class ClusterStage:
             members = [article_id for event in old_events for article_id in event.article_ids]
             articles = pending + self.store.articles_for_clustering(members, self.config.lead_chars)
             idf = self._entity_idf(e.entity_id for a in articles for e in a.entities if e.entity_id)
-            groups = self.event_grouping.fit([featurize(a, idf, self.config) for a in articles])
+            embeddings = self._embeddings(articles)
+            groups = self.event_grouping.fit([featurize(a, idf, self.config, embeddings.get(a.id)) for a in articles])
             events = self._events(groups, {a.id: a for a in articles}, old_events)
             kept = {event.id for event in events}
             self.store.replace_events([e.id for e in old_events if e.id not in kept], events)
@@ -117,6 +125,16 @@ class ClusterStage:
             shared = self.store.event_ids_sharing_entities(undated, self.config.postings_scanned)
             reopened.update(event_id for event_id, _count in shared)
         return sorted(reopened)
+
+    def _embeddings(self, articles: list[Article]) -> dict[str, np.ndarray]:
+        """Stored embeddings of the articles; any without one (analysed before embeddings were on) is encoded now."""
+        if not self.config.embeddings:
+            return {}
+        stored = self.store.article_embeddings([a.id for a in articles], self.config.embedding_model)
+        missing = [a for a in articles if a.id not in stored]
+        if missing:
+            stored.update(Embedder(self.config).save(self.store, missing))
+        return {article_id: decode(blob) for article_id, blob in stored.items()}
 
     def _entity_idf(self, entity_ids: Iterable[str]) -> dict[str, float]:
         return inverse_frequencies(self.store.entity_article_counts(entity_ids), self.store.count_articles())
@@ -170,28 +188,53 @@ class ClusterStage:
 
     # -- stories ------------------------------------------------------------
     def _stories(self, events: list[Event], old_events: list[Event]) -> list[Story]:
-        """Put every new or regrouped event into the story it fits best, or a new one."""
+        """Regroup the new or regrouped events, with the events of every story they may join, into stories.
+
+        A candidate story's events (its latest `story_reopen_events`) are regrouped too, so stories
+        come out as one grouping of all those events would make them, whatever order the events
+        arrived in; only the older rest of a longer story stays put, as its summed vector.
+        """
         candidate_ids = {e.story_id for e in old_events if e.story_id}
         context = [c.id for e in events for c in e.context[: self.config.lookup_keys]]
         candidate_ids.update(i for i, _n in self.store.story_ids_sharing_entities(context, self.config.postings_scanned))
         stored = self.store.get_stories(sorted(candidate_ids))
         regrouped = {e.id for e in old_events} | {e.id for e in events}
-        seeds = [self._story_seed(story, [e for e in old_events if e.story_id == story.id]) for story in stored]
-        kept_events = {story.id: [i for i in story.event_ids if i not in regrouped] for story in stored}
-        groups = self.story_grouping.fit([_event_features(e) for e in events], seeds)
-        by_id = {e.id: e for e in events}
-        touched = {e.story_id for e in old_events if e.story_id}
-        fresh = iter(_stable_ids([g for g in groups if g.id is None], {}, "s", taken={s.id for s in stored}))
+        reopened = self.store.get_events(self._reopened_story_events(stored, regrouped))
+        old_story = {e.id: e.story_id for e in old_events + reopened if e.story_id}
+        seeds, kept_events = [], {}
+        for story in stored:
+            kept = [i for i in story.event_ids if i not in regrouped and i not in old_story]
+            if kept:
+                seeds.append(self._story_seed(story, [e for e in old_events + reopened if e.story_id == story.id]))
+                kept_events[story.id] = kept
+        items = events + reopened
+        groups = self.story_grouping.fit([_event_features(e) for e in items], seeds)
+        fresh_groups = [g for g in groups if g.id is None]
+        fresh = iter(_stable_ids(fresh_groups, old_story, "s", taken=set(kept_events)))
+        by_id = {e.id: e for e in items}
+        touched = set(old_story.values())
         previous = {story.id: story for story in stored}
         stories = []
         for group in groups:
             if group.id is not None and not group.members and group.id not in touched:
-                continue  # a candidate nothing joined or left: unchanged
+                continue  # a story nothing joined or left: unchanged
             story_id = group.id or next(fresh)
             members = [by_id[i] for i in group.members]
-            stories.append(self._story(story_id, group, kept_events.get(story_id, []), members, previous.get(story_id)))
+            # A seed keeps its older events (and their dates and keyphrases); a regrouped story is its members.
+            seed = group.id is not None
+            kept = kept_events.get(story_id, []) if seed else []
+            stories.append(self._story(story_id, group, kept, members, previous.get(story_id) if seed else None))
         self.store.replace_stories([], stories, self.config.context_size)
         return stories
+
+    def _reopened_story_events(self, stored: list[Story], regrouped: set[str]) -> list[str]:
+        """The latest `story_reopen_events` events of each candidate story not being regrouped already."""
+        limit = self.config.story_reopen_events
+        reopened: list[str] = []
+        for story in stored:
+            others = [i for i in story.event_ids if i not in regrouped]
+            reopened += others[len(others) - limit :] if limit > 0 else []
+        return reopened
 
     def _story_seed(self, story: Story, regrouped: list[Event]) -> Group:
         """A stored story as a group: its vector sums minus the events being regrouped."""

@@ -111,6 +111,14 @@ class Store(abc.ABC):
         to `lead_chars`."""
 
     @abc.abstractmethod
+    def save_embeddings(self, model: str, vectors: dict[str, bytes]) -> None:
+        """Store (or replace) articles' sentence embeddings by encoder `model`, keyed by article id."""
+
+    @abc.abstractmethod
+    def article_embeddings(self, article_ids: Iterable[str], model: str) -> dict[str, bytes]:
+        """The embeddings by encoder `model` of those of the articles that have one."""
+
+    @abc.abstractmethod
     def entity_article_counts(self, entity_ids: Iterable[str]) -> dict[str, int]:
         """How many articles name each entity (for inverse document frequency)."""
 

@@ -394,6 +394,24 @@ class SQLiteStore(SQLitePortalReads, Store):
                 )
         return found
 
+    def save_embeddings(self, model: str, vectors: dict[str, bytes]) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO article_embeddings (article_id, model, vector) VALUES (?,?,?)",
+                [(article_id, model, vector) for article_id, vector in vectors.items()],
+            )
+
+    def article_embeddings(self, article_ids: Iterable[str], model: str) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for chunk in _chunks(list(article_ids)):
+            rows = self._db.execute(
+                f"SELECT article_id, vector FROM article_embeddings WHERE model = ?"
+                f" AND article_id IN ({','.join('?' * len(chunk))})",
+                [model, *chunk],
+            )
+            found.update({row[0]: row[1] for row in rows})
+        return found
+
     def entity_article_counts(self, entity_ids: Iterable[str]) -> dict[str, int]:
         counts: dict[str, int] = {}
         for chunk in _chunks(list(dict.fromkeys(entity_ids))):

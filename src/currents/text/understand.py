@@ -19,7 +19,8 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from currents.config import NlpConfig
+from currents.text.embedding import Embedder
+from currents.config import ClusterConfig, NlpConfig
 from currents.iterate import batched
 from currents.model import Article, DatedFact, EventDate, LocalEntity, Sentence, TimeExpression
 from currents.store import Store
@@ -149,10 +150,12 @@ def _resolve_by_entry(
 class Understander:
     """Analyses unanalysed articles of a store, in parallel when there are enough of them."""
 
-    def __init__(self, store: Store, config: NlpConfig) -> None:
+    def __init__(self, store: Store, config: NlpConfig, cluster: ClusterConfig | None = None) -> None:
         self.store = store
         self.config = config
         self.linker = EntityLinker(store)
+        # The cluster stage's sentence embeddings are computed here, once per article, with its analysis.
+        self.embedder = Embedder(cluster) if cluster and cluster.embeddings else None
         self._pool: ProcessPoolExecutor | None = None
 
     def run(self, limit: int | None = None) -> int:
@@ -170,6 +173,8 @@ class Understander:
                     _apply(article, analysis)
                     self.linker.link(article)
                     self.store.save_analysis(article)
+                if self.embedder:
+                    self.embedder.save(self.store, chunk)
             done += len(chunk)
         return done
 

@@ -1,0 +1,85 @@
+"""Sentence embeddings of what an article reports: the clusterer's signal beside words and entities.
+
+Headlines of one happening often share no word and no name ("Magnitude 7.5 earthquake strikes
+Noto", "Collapsed houses hamper rescue efforts in Ishikawa"); a sentence encoder trained on
+paraphrase pairs (all-MiniLM-L6-v2) still places them close. The model ships inside a Python
+package, so nothing is fetched at run time. Each article is encoded once, when it is analysed, from
+its own title and lead only, so its vector never depends on what else the store holds or on ingest
+order; the cluster stage encodes any article that has none yet (stores from before embeddings).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from currents.config import ClusterConfig, ConfigError
+from currents.model import Article
+from currents.store import Store
+
+# Stored as little-endian float16: half the bytes of float32, and cosines move by less than 1e-3.
+_STORED = np.dtype("<f2")
+
+
+class EmbeddingUnavailable(ConfigError):
+    """`cluster.embeddings` is on but the encoder's package (or torch under it) cannot be loaded."""
+
+
+class Embedder:
+    """Encodes articles' title and lead, and stores the vectors (under the encoder's package name, so
+    vectors of two encoders are never compared); the model loads on first use."""
+
+    def __init__(self, config: ClusterConfig) -> None:
+        self.config = config
+
+    def embed(self, articles: Sequence[Article]) -> dict[str, bytes]:
+        """Each article's normalised embedding, as stored; articles with no title and no text have none."""
+        texts = {a.id: embedding_text(a, self.config.embedding_lead_chars) for a in articles}
+        texts = {article_id: text for article_id, text in texts.items() if text}
+        if not texts:
+            return {}
+        vectors = _model(self.config.embedding_model).encode(
+            list(texts.values()),
+            batch_size=self.config.embedding_batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return {article_id: vector.astype(_STORED).tobytes() for article_id, vector in zip(texts, vectors)}
+
+    def save(self, store: Store, articles: Sequence[Article]) -> dict[str, bytes]:
+        """Embed `articles` and store the vectors (in the caller's transaction, if any)."""
+        vectors = self.embed(articles)
+        if vectors:
+            store.save_embeddings(self.config.embedding_model, vectors)
+        return vectors
+
+
+def embedding_text(article: Article, lead_chars: int) -> str:
+    """The title, then the body's first `lead_chars` characters cut at a word: who, what and where."""
+    lead = article.text[:lead_chars]
+    if len(article.text) > lead_chars and " " in lead:
+        lead = lead.rsplit(" ", 1)[0]
+    return ". ".join(part for part in (article.title.strip(), lead.strip()) if part)
+
+
+def decode(blob: bytes | None) -> np.ndarray | None:
+    """A stored vector as float32 (what the clusterer sums and compares)."""
+    return None if blob is None else np.frombuffer(blob, dtype=_STORED).astype(np.float32)
+
+
+@functools.cache
+def _model(package_name: str):
+    """The encoder its package ships, loaded once per process (it takes seconds; later ingests reuse it)."""
+    try:
+        package = importlib.import_module(package_name)
+        return package.load_model(device="cpu")
+    except (ImportError, OSError, AttributeError) as exc:
+        raise EmbeddingUnavailable(
+            f"cluster.embeddings is on, but the sentence encoder package {package_name!r} cannot be loaded "
+            f"({exc}). Install it (pip install 'torch==2.13.0' {package_name.replace('_', '-')}) or turn "
+            "embeddings off: embeddings = false under [cluster] in currents.toml"
+        ) from exc
