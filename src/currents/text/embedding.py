@@ -10,9 +10,10 @@ order; the cluster stage encodes any article that has none yet (stores from befo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -32,8 +33,11 @@ class Embedder:
     """Encodes articles' title and lead, and stores the vectors (under the encoder's package name, so
     vectors of two encoders are never compared); the model loads on first use."""
 
-    def __init__(self, config: ClusterConfig) -> None:
+    def __init__(self, config: ClusterConfig, threads: int | None = None) -> None:
         self.config = config
+        # Threads the encoder may use (None: torch's default, every core). Beside busy analysis workers,
+        # one: more threads then only spin waiting for cores the workers hold.
+        self.threads = threads
 
     def embed(self, articles: Sequence[Article]) -> dict[str, bytes]:
         """Each article's normalised embedding, as stored; articles with no title and no text have none."""
@@ -41,13 +45,15 @@ class Embedder:
         texts = {article_id: text for article_id, text in texts.items() if text}
         if not texts:
             return {}
-        vectors = _model(self.config.embedding_model).encode(
-            list(texts.values()),
-            batch_size=self.config.embedding_batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        model = _model(self.config.embedding_model)
+        with _torch_threads(self.threads):
+            vectors = model.encode(
+                list(texts.values()),
+                batch_size=self.config.embedding_batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return {article_id: vector.astype(_STORED).tobytes() for article_id, vector in zip(texts, vectors)}
 
     def save(self, store: Store, articles: Sequence[Article]) -> dict[str, bytes]:
@@ -71,10 +77,28 @@ def decode(blob: bytes | None) -> np.ndarray | None:
     return None if blob is None else np.frombuffer(blob, dtype=_STORED).astype(np.float32)
 
 
+@contextlib.contextmanager
+def _torch_threads(threads: int | None) -> Iterator[None]:
+    """Run the encoder on `threads` threads, then give torch its previous number back."""
+    import torch  # loaded already by the model
+
+    previous = torch.get_num_threads()
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
 @functools.cache
 def _model(package_name: str):
     """The encoder its package ships, loaded once per process (it takes seconds; later ingests reuse it)."""
     try:
+        # transformers draws its own bar while loading weights, under ingest's progress bar: not for users.
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
         package = importlib.import_module(package_name)
         return package.load_model(device="cpu")
     except (ImportError, OSError, AttributeError) as exc:

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import multiprocessing
 from bisect import bisect_right
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import chain
 
 from spacy.tokens import Doc
 
-from currents.text.embedding import Embedder
 from currents.config import ClusterConfig, NlpConfig
 from currents.iterate import batched
 from currents.model import Article, DatedFact, EventDate, LocalEntity, Sentence, TimeExpression
 from currents.store import Store
 from currents.text import facts, timex
+from currents.text.embedding import Embedder
 from currents.text.entities import local_entities, mentions_by_sentence
 from currents.text.keyphrases import keyphrases
 from currents.text.language import detect_language
@@ -155,7 +157,7 @@ class Understander:
         self.config = config
         self.linker = EntityLinker(store)
         # The cluster stage's sentence embeddings are computed here, once per article, with its analysis.
-        self.embedder = Embedder(cluster) if cluster and cluster.embeddings else None
+        self.embedder = Embedder(cluster, threads=1) if cluster and cluster.embeddings else None
         self._pool: ProcessPoolExecutor | None = None
 
     def run(self, limit: int | None = None) -> int:
@@ -168,13 +170,15 @@ class Understander:
             if not chunk:
                 break
             analyses = self._analyse(chunk)
+            # Encoded here while the workers analyse the chunk: the encoder needs only title and text.
+            vectors = self.embedder.embed(chunk) if self.embedder else {}
             with self.store.transaction():
                 for article, analysis in zip(chunk, analyses):
                     _apply(article, analysis)
                     self.linker.link(article)
                     self.store.save_analysis(article)
-                if self.embedder:
-                    self.embedder.save(self.store, chunk)
+                if vectors:
+                    self.store.save_embeddings(self.embedder.config.embedding_model, vectors)
             done += len(chunk)
         return done
 
@@ -209,7 +213,8 @@ class Understander:
         """Articles analysed (and committed) together: enough to keep every worker busy."""
         return self.config.batch_size * max(1, self.config.processes) * 4
 
-    def _analyse(self, articles: list[Article]) -> list[Analysis]:
+    def _analyse(self, articles: list[Article]) -> Iterable[Analysis]:
+        """The articles' analyses; with workers, a lazy iterator over work already submitted to them."""
         jobs = [
             Job(a.id, a.title, a.text, a.published.date() if a.published else None) for a in articles
         ]
@@ -217,7 +222,7 @@ class Understander:
             return analyse(jobs, self.config)
         pool = self._ensure_pool()
         batches = list(batched(jobs, self.config.batch_size))
-        return [result for batch in pool.map(analyse, batches, [self.config] * len(batches)) for result in batch]
+        return chain.from_iterable(pool.map(analyse, batches, [self.config] * len(batches)))
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
