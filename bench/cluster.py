@@ -28,7 +28,7 @@ steps of 10,000 articles in publication order, printing seconds per step, the to
 the first run's partition and every other's (goal >= 0.97).
 
 Run: .venv/bin/pip install -e '.[bench]' (torch pinned first: see bench/README.md), then
-     .venv/bin/python bench/cluster.py [--sets wikiref,headlines] [--shuffle 3] [--scale --workdir DIR]
+     .venv/bin/python bench/cluster.py [--sets wikiref,headlines] [--shuffle 3] [--confusions] [--scale --workdir DIR]
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -410,7 +411,7 @@ def peers(embedder: MiniLM, reduced: dict, docs: Sequence[Doc]) -> list[list[Met
     return swept
 
 
-def run_sets(sets: list[BenchSet], workdir: Path, with_ours: bool) -> bool:
+def run_sets(sets: list[BenchSet], workdir: Path, with_ours: bool, confusions: bool = False) -> bool:
     embedder, reduced, ours_cache = MiniLM(), {}, {}
     passed = True
     for bench_set in sets:
@@ -421,6 +422,8 @@ def run_sets(sets: list[BenchSet], workdir: Path, with_ours: bool) -> bool:
             ours = evaluate(Ours(level, workdir, ours_cache), bench_set.docs, gold) if with_ours else None
             print_results([ours, *results] if ours else results)
             passed &= print_margin(ours, results)
+            if ours and confusions:
+                print_confusions(Ours(level, workdir, ours_cache).fit_predict(bench_set.docs), gold)
     if reason := umap_unavailable():
         print(f"\numap+hdbscan not run: {reason}")
     return passed
@@ -435,6 +438,21 @@ def print_results(results: list[Result]) -> None:
             f"{prepare:9.2f}{cluster:11.2f}  {r.setting}"
         )
     print("  (prep s: enrichment for currents, TF-IDF for agglomerative, MiniLM embedding for the others)")
+
+
+def print_confusions(labels: Sequence[Hashable], gold: Sequence[str]) -> None:
+    """Which gold clusters ours splits, and which of its clusters hold more than one gold cluster."""
+    ours_in: dict[str, Counter[Hashable]] = defaultdict(Counter)
+    gold_in: dict[Hashable, Counter[str]] = defaultdict(Counter)
+    for label, truth in zip(labels, gold, strict=True):
+        ours_in[truth][label] += 1
+        gold_in[label][truth] += 1
+    for truth, parts in sorted(ours_in.items(), key=lambda kv: -kv[1].total()):
+        if len(parts) > 1:
+            print(f"  split: {truth} ({parts.total()}) into " + " + ".join(str(n) for _, n in parts.most_common()))
+    for parts in sorted(gold_in.values(), key=lambda counts: -counts.total()):
+        if len(parts) > 1:
+            print("  merged: " + " + ".join(f"{truth} {n}" for truth, n in parts.most_common()))
 
 
 def print_margin(ours: Result | None, peer_results: list[Result]) -> bool:
@@ -774,6 +792,7 @@ def main() -> int:
     parser.add_argument("--scale", action="store_true", help="time clustering of 100,000 headlines in 10k steps")
     parser.add_argument("--workdir", type=Path, default=None, help="keeps the --scale store between runs")
     parser.add_argument("--no-ours", action="store_true", help="peers only")
+    parser.add_argument("--confusions", action="store_true", help="list the gold clusters ours splits or merges")
     parser.add_argument("--scale-worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scale_worker:
@@ -786,7 +805,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as scratch:
         workdir = args.workdir or Path(scratch)
         workdir.mkdir(parents=True, exist_ok=True)
-        passed = run_sets(sets, workdir, with_ours)
+        passed = run_sets(sets, workdir, with_ours, args.confusions)
         if args.shuffle > 1 and with_ours:
             passed &= run_shuffles(sets, args.shuffle, args.batches, workdir)
         if args.scale and with_ours:

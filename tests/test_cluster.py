@@ -13,8 +13,10 @@ import pytest
 import currents
 from conftest import EXAMPLES, SEEDS
 from currents.text.embedding import EmbeddingUnavailable
-from currents.cluster.features import Features
+from currents.cluster.features import OPEN_END, Features, day_span
+from currents.cluster.grouping import Group, Grouping, GroupingParams
 from currents.cluster.neighbours import semantic_neighbours
+from currents.cluster.stage import _stable_ids
 
 
 def _partition(app: currents.Currents, level: str) -> set[frozenset[str]]:
@@ -194,6 +196,95 @@ def test_semantic_neighbours_are_the_most_similar_items_near_in_time():
     assert near["a"] == ["b"], "c says the same but a month later; d says something else"
     assert semantic_neighbours(items, count=2, floor=0.3, window=None)["a"] == ["c", "b"]
 
+
+
+def test_a_date_resolved_against_a_borrowed_reference_does_not_date_the_happening(tmp_path, app):
+    # "On Wednesday" in an undated article means the Wednesday before whichever related dated article
+    # was stored first: a guess that depends on ingest order, so the clusterer leaves it out.
+    names = "Vladimir Putin signed the order in Moscow; the International Criminal Court in The Hague"
+    records = [
+        {"title": "Russia leaves the court", "text": f"{names} said Russia had left. " * 3,
+         "url": "https://wire.example/dated", "source": "Coast Wire", "published": "2016-11-16T10:00:00Z"},
+        {"title": "Putin quits the court", "text": f"On Wednesday {names} heard that Russia had left. " * 3,
+         "url": "https://wire.example/undated", "source": "Morning Ledger"},
+    ]  # fmt: skip
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    app.ingest([feed])
+    undated = app.store.get_article(app.store.article_id_for_url("https://wire.example/undated"))
+    assert undated.published is None and undated.event_date.borrowed
+    [seen] = app.store.articles_for_clustering([undated.id], app.config.cluster.lead_chars)
+    assert day_span(seen, app.config.cluster.event_window_days) == (None, None)
+
+
+def _event_grouping(**overrides) -> Grouping:
+    params = dict(term_share=0.5, threshold=0.15, window_days=3, lookup_keys=12, postings_scanned=200, max_candidates=40)
+    return Grouping(GroupingParams(**(params | overrides)))
+
+
+def _members(groups: list[Group]) -> set[frozenset[str]]:
+    return {frozenset(g.members) for g in groups if g.members}
+
+
+def test_an_open_ended_report_joins_a_dated_event_which_stays_dated_by_its_dated_reports():
+    day = 740_000
+    quake = {"quake": 1.0}
+    open_ended = Features("background", None, None, day - 400, OPEN_END, terms=dict(quake))
+    dated = Features("report", None, None, day, day, terms=dict(quake))
+    [event] = _event_grouping().fit([open_ended, dated])
+    assert set(event.members) == {"background", "report"}
+    # Dated by the dated report, a later ingest of a report that day reopens it by its days.
+    assert (event.first_day, event.last_day) == (day, day)
+
+
+def test_a_dated_report_never_joins_an_event_only_open_ended_reports_date():
+    day = 740_000
+    stored_open = Group(id="stored-open")
+    stored_open.join(Features("background", None, None, day - 400, OPEN_END, terms={"quake": 1.0}))
+    later = Features("report", None, None, day, day, terms={"quake": 1.0})
+    # A later ingest would not reopen that stored event for a dated report (it is found by days),
+    # so grouping all at once must not put them together either.
+    groups = _event_grouping().fit([later], seeds=[stored_open])
+    assert {"report"} in [set(g.members) for g in groups]
+    stored_dated = Group(id="stored-dated")
+    stored_dated.join(Features("report", None, None, day, day, terms={"quake": 1.0}))
+    open_ended = Features("background", None, None, day - 400, OPEN_END, terms={"quake": 1.0})
+    assert _members(_event_grouping().fit([open_ended], seeds=[stored_dated])) == {frozenset({"report", "background"})}
+
+
+def test_an_embedding_likeness_weighs_less_beside_a_full_lead_than_beside_a_headline():
+    day = 740_000
+    grouping = _event_grouping(semantic_share=0.7, semantic_neighbours=5, semantic_floor=0.2, semantic_full_terms=20)
+    first, second = np.array([1.0, 0.0], dtype=np.float32), np.array([0.25, np.sqrt(1 - 0.25**2)], dtype=np.float32)
+
+    def report(name: str, words: int, embedding: np.ndarray) -> Features:
+        terms = {f"{name}{i}": 1 / np.sqrt(words) for i in range(words)}  # no word shared with the other
+        return Features(name, None, None, day, day, terms=terms, embedding=embedding)
+
+    headlines = [report("a", 6, first), report("b", 6, second)]
+    assert _members(grouping.fit(headlines)) == {frozenset({"a", "b"})}, "headlines: the encoder is the evidence"
+    leads = [report("a", 100, first), report("b", 100, second)]
+    assert len(_members(grouping.fit(leads))) == 2, "full leads sharing no word or name: two happenings"
+
+
+def test_events_regrouped_apart_get_distinct_ids_never_a_stored_events():
+    # A stored event's id came from its first member; regrouped, that member is alone and the rest
+    # keeps the id. Two events with one id would overwrite each other's members.
+    old_id = _stable_ids([_group("a", "b", "c")], {}, "e", lambda ids: set(), taken=set())[0]
+    old_of = {member: old_id for member in "abc"}
+    elsewhere = "e-stored-elsewhere"
+    ids = _stable_ids([_group("b", "c"), _group("a")], old_of, "e", lambda ids: set(ids) & {elsewhere}, taken=set())
+    assert ids[0] == old_id and ids[1] != old_id
+    clash = ids[1]
+    again = _stable_ids([_group("b", "c"), _group("a")], old_of, "e", lambda ids: set(ids) & {clash}, taken=set())
+    assert len(set(again)) == 2 and clash not in again, "an id a stored event not regrouped has is not reused"
+
+
+def _group(*members: str) -> Group:
+    group = Group()
+    for member in members:
+        group.join(Features(member, None, None, None, None, terms={member: 1.0}))
+    return group
 
 def test_the_same_kind_of_happening_months_apart_is_two_events_of_one_story(tmp_path, app):
     reports = [

@@ -109,6 +109,9 @@ class ClusterConfig:
     # their events candidates too, beside those sharing its heaviest terms and entities.
     semantic_neighbours: int = 5
     semantic_floor: float = 0.3
+    # An article with more weighted terms than this (a full lead, not a headline) weighs the embedding
+    # likeness by this many over its count: shared words and names over a lead are the stronger evidence.
+    semantic_full_terms: int = 20
     # An article joins the most similar event at or above this score, else starts one.
     event_threshold: float = 0.15
     # Two happenings more than this many days apart are not one event.

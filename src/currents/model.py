@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass
@@ -86,6 +86,14 @@ class EventDate:
     granularity: str
     confidence: float
     evidence: str
+
+    # Ends the evidence of a date resolved against another article's publication date.
+    BORROWED: ClassVar[str] = "reference date borrowed from article"
+
+    @property
+    def borrowed(self) -> bool:
+        """Resolved against a related article's date: which article lent it depends on what was stored first."""
+        return self.BORROWED in self.evidence
 
 
 @dataclass

@@ -104,10 +104,11 @@ def day_span(article: Article, window: int) -> tuple[int | None, int | None]:
 
     Its event date's span; else up to `window` days before publication; else, for an article that
     only dates its background ("Burundi left in 2017"), any day from its latest dated fact on (the
-    news is not older than its own background); else unknown.
+    news is not older than its own background); else unknown. An event date resolved against a
+    borrowed reference does not count: which related article lent it depends on ingest order.
     """
     when = article.event_date
-    if when and when.value:
+    if when and when.value and not when.borrowed:
         first = _parse_partial(when.value, when.granularity)
         if first is not None:
             return first.toordinal(), _last_day(first, when.granularity).toordinal()

@@ -5,6 +5,10 @@ order, so shuffling the input cannot change the outcome. Each item joins the
 most similar group within reach or starts one; a second pass then moves every
 item to the group it now fits best (groups formed late can take items from
 groups formed early), which removes most of what visiting order still decides.
+Within reach means within the time window, and for an item with bounded days
+only groups that such items date: the stage reopens stored events for those by
+their days, for open-ended and undated ones by shared entities, so a batch
+regroups what grouping everything at once would have compared.
 
 Candidate groups come from an inverted index over each group's heaviest terms
 and entities, scanning only the latest `postings_scanned` groups per key, so
@@ -24,7 +28,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from currents.cluster.features import Features, Vector, dated_closely, dot, top
+from currents.cluster.features import OPEN_END, Features, Vector, dated_closely, dot, top
 from currents.cluster.neighbours import semantic_neighbours
 
 _HOUR = timedelta(hours=1)
@@ -49,6 +53,9 @@ class GroupingParams:
     # ...and each item's nearest items by embedding (cosine >= floor) whose groups are candidates.
     semantic_neighbours: int = 0
     semantic_floor: float = 0.0
+    # Items with more weighted terms than this weigh the embedding likeness less, by this many over
+    # their count (0: all fully): see `_scores`.
+    semantic_full_terms: int = 0
 
 
 @dataclass
@@ -66,15 +73,27 @@ class Group:
     embedding: np.ndarray | None = None
     embedding_norm2: float = 0.0
     embedded: int = 0
+    # The days its happening can be on: the span of its members with bounded days if it has any
+    # (`bounded`), else of its open-ended ones (each only says "on or after" its latest background).
     first_day: int | None = None
     last_day: int | None = None
+    bounded: bool = False
 
     def add(self, item: Features, weight: float = 1.0) -> None:
         """Add an item's vectors (`weight` -1 takes a stored member's out of a stored sum)."""
         self._add_vectors(item, weight)
-        if item.first_day is not None:
-            self.first_day = item.first_day if self.first_day is None else min(self.first_day, item.first_day)
-            self.last_day = item.last_day if self.last_day is None else max(self.last_day, item.last_day)
+        if weight > 0:
+            self._widen(item)
+
+    def _widen(self, item: Features) -> None:
+        if item.first_day is None:
+            return
+        bounded = item.last_day != OPEN_END
+        if self.first_day is None or (bounded and not self.bounded):
+            self.first_day, self.last_day, self.bounded = item.first_day, item.last_day, bounded
+        elif bounded == self.bounded:
+            self.first_day = min(self.first_day, item.first_day)
+            self.last_day = max(self.last_day, item.last_day)
 
     def join(self, item: Features) -> None:
         self.members[item.id] = item
@@ -84,9 +103,9 @@ class Group:
         del self.members[item.id]
         self._add_vectors(item, -1.0)
         if item.first_day is not None and (item.first_day == self.first_day or item.last_day == self.last_day):
-            dated = [m for m in self.members.values() if m.first_day is not None]
-            self.first_day = min((m.first_day for m in dated), default=None)
-            self.last_day = max((m.last_day for m in dated), default=None)
+            self.first_day, self.last_day, self.bounded = None, None, False
+            for member in self.members.values():
+                self._widen(member)
 
     def _add_vectors(self, item: Features, weight: float) -> None:
         self.terms_norm2 = _add(self.terms, self.terms_norm2, item.terms, weight)
@@ -199,7 +218,9 @@ class Grouping:
         Terms and entities by cosine; the embedding by how much more alike the item is to that group
         than to the next most alike candidate. Reports of two happenings of one kind ("X beat Y", "Z
         beat W") read alike to an encoder, so an embedding likeness counts only where it singles one
-        group out. Then the outlet check.
+        group out. An item with a full lead weighs that likeness less (`semantic_full_terms`): shared words
+        and names over a whole lead are the stronger evidence, and the encoder reads only the title and
+        a sentence. Then the outlet check.
         """
         parts = {
             position: (self._lexical(item, groups[position]), self._semantic(item, groups[position]))
@@ -208,6 +229,9 @@ class Grouping:
         }
         alike = sorted((semantic for _, semantic in parts.values() if semantic is not None), reverse=True)
         share = self.params.semantic_share
+        full = self.params.semantic_full_terms
+        if full and len(item.terms) > full:
+            share *= full / len(item.terms)
         scores = {}
         for position, (lexical, semantic) in parts.items():
             score = lexical
@@ -251,8 +275,12 @@ class Grouping:
 
     def _in_window(self, item: Features, group: Group) -> bool:
         window = self.params.window_days
-        if window is None or item.first_day is None or group.first_day is None:
+        if window is None or item.first_day is None:
             return True
+        if not group.bounded:
+            # An item with bounded days joins only groups with such members: a later ingest reopens
+            # stored events for it by their days, so it must not depend on open-ended or undated ones.
+            return item.last_day == OPEN_END
         gap = max(item.first_day - group.last_day, group.first_day - item.last_day, 0)
         if gap > window:
             return False

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,6 +66,7 @@ class ClusterStage:
                 semantic_share=config.event_semantic_share if config.embeddings else 0.0,
                 semantic_neighbours=config.semantic_neighbours,
                 semantic_floor=config.semantic_floor,
+                semantic_full_terms=config.semantic_full_terms,
             )
         )
         self.story_grouping = Grouping(
@@ -143,11 +144,14 @@ class ClusterStage:
     def _events(self, groups: list[Group], articles: dict[str, Article], old_events: list[Event]) -> list[Event]:
         old_of = {article_id: e.id for e in old_events for article_id in e.article_ids}
         story_of = {e.id: e.story_id for e in old_events}
-        ids = _stable_ids(groups, old_of, "e", taken=set())
+        ids = _stable_ids(groups, old_of, "e", self._stored_event_ids, taken=set())
         return [
             self._event(event_id, group, [articles[i] for i in group.members], story_of.get(event_id))
             for event_id, group in zip(ids, groups, strict=True)
         ]
+
+    def _stored_event_ids(self, event_ids: list[str]) -> set[str]:
+        return {event.id for event in self.store.get_events(event_ids)}
 
     def _event(self, event_id: str, group: Group, members: list[Article], story_id: str | None) -> Event:
         members.sort(key=lambda a: (a.published is None, instant(a.published) if a.published else 0, a.id))
@@ -210,7 +214,7 @@ class ClusterStage:
         items = events + reopened
         groups = self.story_grouping.fit([_event_features(e) for e in items], seeds)
         fresh_groups = [g for g in groups if g.id is None]
-        fresh = iter(_stable_ids(fresh_groups, old_story, "s", taken=set(kept_events)))
+        fresh = iter(_stable_ids(fresh_groups, old_story, "s", self._stored_story_ids, taken=set(kept_events)))
         by_id = {e.id: e for e in items}
         touched = set(old_story.values())
         previous = {story.id: story for story in stored}
@@ -226,6 +230,9 @@ class ClusterStage:
             stories.append(self._story(story_id, group, kept, members, previous.get(story_id) if seed else None))
         self.store.replace_stories([], stories, self.config.context_size)
         return stories
+
+    def _stored_story_ids(self, story_ids: list[str]) -> set[str]:
+        return {story.id for story in self.store.get_stories(story_ids)}
 
     def _reopened_story_events(self, stored: list[Story], regrouped: set[str]) -> list[str]:
         """The latest `story_reopen_events` events of each candidate story not being regrouped already."""
@@ -299,11 +306,24 @@ class ClusterStage:
 
 
 # -- helpers ------------------------------------------------------------------
-def _stable_ids(groups: list[Group], old_of: dict[str, str], prefix: str, taken: set[str]) -> list[str]:
+def _stable_ids(
+    groups: list[Group], old_of: dict[str, str], prefix: str, stored: Callable[[list[str]], set[str]], taken: set[str]
+) -> list[str]:
     """Each group keeps the old id it shares most members with; new groups get one from their first member.
 
-    `taken` ids (other stored records') are never handed out again.
+    `taken` ids (other stored records') are never handed out again, nor any new id `stored` says a
+    record not regrouped here already has: two groups with one id would overwrite each other's members.
     """
+    old_ids, taken = set(old_of.values()), set(taken)
+    while True:
+        ids = _assign_ids(groups, old_of, prefix, taken)
+        clashes = stored([i for i in ids if i not in old_ids])
+        if not clashes:
+            return ids
+        taken |= clashes
+
+
+def _assign_ids(groups: list[Group], old_of: dict[str, str], prefix: str, taken: set[str]) -> list[str]:
     pairs = []
     for position, group in enumerate(groups):
         overlap = Counter(old_of[i] for i in group.members if i in old_of)
@@ -316,13 +336,19 @@ def _stable_ids(groups: list[Group], old_of: dict[str, str], prefix: str, taken:
             used.add(old)
     for position, group in enumerate(groups):
         if ids[position] is None:
-            member_ids = sorted(group.members)
-            candidate = prefix + hashlib.sha1(member_ids[0].encode()).hexdigest()[:15]
-            if candidate in used:
-                candidate = prefix + hashlib.sha1("".join(member_ids).encode()).hexdigest()[:15]
-            ids[position] = candidate
-            used.add(candidate)
+            ids[position] = _new_id(prefix, sorted(group.members), used)
+            used.add(ids[position])
     return [i for i in ids if i is not None]
+
+
+def _new_id(prefix: str, member_ids: list[str], used: set[str]) -> str:
+    """From the first member's id; if that is used, from all members', numbered until unused."""
+    candidate = prefix + hashlib.sha1(member_ids[0].encode()).hexdigest()[:15]
+    attempt = 0
+    while candidate in used:
+        attempt += 1
+        candidate = prefix + hashlib.sha1(f"{'|'.join(member_ids)}#{attempt}".encode()).hexdigest()[:15]
+    return candidate
 
 
 def _event_date(members: list[Article]) -> tuple[str | None, str | None]:

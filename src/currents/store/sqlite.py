@@ -352,6 +352,7 @@ class SQLiteStore(SQLitePortalReads, Store):
             rows = self._db.execute(
                 "SELECT a.id, a.title, substr(a.text, 1, ?) AS lead, a.url, a.published, a.event_id,"
                 " a.story_id, a.keyphrases, a.event_date, a.event_date_granularity, a.event_date_confidence,"
+                " a.event_date_evidence,"
                 f" s.name AS source_name FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
                 f" WHERE a.id IN ({marks})",
                 [lead_chars, *chunk],
@@ -384,7 +385,12 @@ class SQLiteStore(SQLitePortalReads, Store):
                         story_id=row["story_id"],
                         keyphrases=json.loads(row["keyphrases"]),
                         event_date=(
-                            EventDate(row["event_date"], row["event_date_granularity"], row["event_date_confidence"], "")
+                            EventDate(
+                                row["event_date"],
+                                row["event_date_granularity"],
+                                row["event_date_confidence"],
+                                row["event_date_evidence"] or "",
+                            )
                             if row["event_date"]
                             else None
                         ),

@@ -269,6 +269,6 @@ def _resolve_against(article: Article, reference: date, related_id: str) -> None
         article.event_date = replace(
             when,
             confidence=round(when.confidence * 0.7, 3),
-            evidence=f"{when.evidence}; reference date borrowed from article {related_id}",
+            evidence=f"{when.evidence}; {EventDate.BORROWED} {related_id}",
         )
     article.metadata["reference_date"] = {"date": reference.isoformat(), "from_article": related_id}
