@@ -2,10 +2,10 @@
 
 `extract_html` is the project's only way from a web page to an `Article`;
 the WARC reader and JSON lines that carry `html` use it too, so a page reads
-the same whichever container brought it. trafilatura gives the text, title,
-outlet, author, canonical URL and a publication *day*; the time of day, which
-it drops, is read from the page's own meta tags with a cheap scan of the raw
-markup, so the document is parsed into a tree only once.
+the same whichever container brought it. trafilatura gives the text, and its
+metadata extractors the title, outlet, author, canonical URL and a publication
+*day*; the time of day, which they drop, is read from the page's own meta tags.
+The document is parsed into a tree once, for all of these.
 
 `fragment_to_text` is the light path for HTML snippets that are already the
 article body (feed items), where main-text extraction has nothing to remove.
@@ -20,7 +20,18 @@ from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
+from htmldate import find_date
 from lxml.etree import ParserError
+from lxml.html import HtmlElement
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Document, Extractor
 
 from currents.model import Article, Rejection
 from currents.sources.base import Unreadable
@@ -32,8 +43,11 @@ FORMAT = "html"
 # trafilatura's fast mode skips re-extracting each page with its readability and
 # jusText fallbacks, which costs about a third of the extraction time; on news
 # pages the main extractor alone does nearly as well, and the benchmark holds our
-# whole HTML path to 1.3 times bare `trafilatura.extract`.
-_FAST = True
+# whole HTML path to 1.3 times bare `trafilatura.extract`. Building these settings
+# reads trafilatura's configuration (1% of an extraction), so it is done once;
+# trafilatura copies the settings it changes, and without links or images the
+# page's URL plays no part in extracting its text.
+_EXTRACTION = Extractor(output_format="python", fast=True, comments=False)
 # htmldate's "extensive search" guesses dates from any link or text on the page
 # (a related story's URL, a date mentioned in passing); only structured markup,
 # the page's own URL and its visible date elements are the page's statement.
@@ -63,11 +77,7 @@ KEPT_FIELDS = ("description", "categories", "tags", "image")
 # page's visible headline (often fuller than og:title), not a paragraph.
 HEADLINE_MAX_WORDS = 40
 
-_HEAD_END = re.compile(r"</head\s*>|<body[\s>]", re.I)
-_META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
-_ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
-_TIME_ELEMENT = re.compile(r"""<time\b[^>]*\bdatetime\s*=\s*["']([^"']+)["']""", re.I)
 _CLOCK = re.compile(r"T\d|\d:\d")
 
 # Elements after which a reader sees a line or paragraph break.
@@ -92,32 +102,78 @@ def extract_html(html: str | bytes, url: str | None = None, fallback_date: datet
     (a capture time) is used only when the page states no date of its own.
     """
     markup = decode_html(html) if isinstance(html, bytes) else html
-    document = trafilatura.bare_extraction(
-        markup,
-        url=url,
-        fast=_FAST,
-        with_metadata=True,
-        include_comments=False,
-        date_extraction_params=_DATE_SEARCH,
-    )
+    tree = trafilatura.load_html(markup)
+    # Extraction works on a copy of the tree, leaving it as parsed for the metadata extractors.
+    document = trafilatura.bare_extraction(tree, options=_EXTRACTION) if tree is not None else None
     if document is None or not (document.text or "").strip():
         raise Unreadable("HTML page without article text")
-    page_url = url or document.url
-    title, text = _headline_and_body(document.title or "", document.text)
-    metadata = {name: getattr(document, name) for name in KEPT_FIELDS if getattr(document, name)}
-    if document.url and document.url != page_url:
-        metadata["canonical_url"] = document.url
+    page = page_metadata(tree, url)
+    page_url = url or page.url
+    title, text = _headline_and_body(page.title or "", document.text)
+    metadata = {name: getattr(page, name) for name in KEPT_FIELDS if getattr(page, name)}
+    if page.url and page.url != page_url:
+        metadata["canonical_url"] = page.url
     return Article(
         title=title,
         text=text,
         url=page_url,
-        source=document.sitename or url_host(page_url),
-        author=document.author,
-        published=_published(markup, document.date) or fallback_date,
+        source=page.sitename or url_host(page_url),
+        author=page.author,
+        published=_published(tree, page.date) or fallback_date,
         format=FORMAT,
-        language=document.language,
         metadata=metadata,
     )
+
+
+def page_metadata(tree: HtmlElement, url: str | None) -> Document:
+    """What a page says about itself, as trafilatura's metadata extractors find it.
+
+    trafilatura's `extract_metadata` runs these extractors in this order, and
+    two more that search every link of the page: for a licence, which we do not
+    keep, and for category and tag links ("/tag/..."), a guess. Those two cost
+    about a quarter as much as extracting the text, so categories come from the
+    section the page declares in its head instead; tags still come from its tag
+    and keyword meta tags.
+    """
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None  # one word is a handle, not a name (trafilatura's rule)
+    try:
+        found = extract_meta_json(tree, found)
+    except Exception:  # noqa: BLE001  (trafilatura guards its JSON-LD parser the same way: the rest still counts)
+        pass
+    found.title = found.title or extract_title(tree)
+    found.author = found.author or extract_author(tree)
+    found.url = found.url or extract_url(tree, url)
+    found.date = find_date(tree, url=found.url, **_DATE_SEARCH)
+    found.sitename = _site_name(found.sitename or extract_sitename(tree))
+    found.categories = found.categories or _declared_sections(tree)
+    found.clean_and_trim()
+    return found
+
+
+def _site_name(name: str | None) -> str | None:
+    """Without a social-media "@", and capitalised unless it is a domain (as trafilatura shows it)."""
+    name = (name or "").lstrip("@")
+    if name and "." not in name and not name[0].isupper():
+        name = name.title()
+    return name or None
+
+
+def _declared_sections(tree: HtmlElement) -> list[str]:
+    """The page's sections as its head declares them (`article:section`, a "subject" meta name)."""
+    sections = (
+        " ".join(meta.get("content", "").split())
+        for meta in _head_elements(tree, "meta")
+        if meta.get("property") == "article:section" or "subject" in meta.get("name", "")
+    )
+    return [section for section in dict.fromkeys(sections) if section]
+
+
+def _head_elements(tree: HtmlElement, tag: str) -> Iterator[HtmlElement]:
+    """The `tag` elements in the page's head (the parser gives a page one head, near its start)."""
+    head = next(tree.iter("head"), None)
+    return iter(()) if head is None else head.iter(tag)
 
 
 def fragment_to_text(fragment: str) -> str:
@@ -156,40 +212,37 @@ def _headline_and_body(title: str, text: str) -> tuple[str, str]:
     return title, text.strip()
 
 
-def _published(html: str | bytes, day: str | None) -> datetime | None:
+def _published(tree: HtmlElement, day: str | None) -> datetime | None:
     """The page's own publication date, with its time of day when the page states one.
 
     A date-and-time from the page's head (meta tags, JSON-LD) wins; otherwise a
     `<time datetime>` on the day trafilatura found gives that day its time;
     otherwise the day alone (at midnight).
     """
-    # Bytes here are not UTF-8; the dates sought are ASCII, which Latin-1 keeps as it is.
-    markup = html if isinstance(html, str) else html.decode("latin-1")
-    stated = _head_published(markup)
+    stated = _head_published(tree)
     if stated:
         return stated
     found = datetime.fromisoformat(day) if day else None
     if found is None:
         return None
-    for value in _TIME_ELEMENT.findall(markup):
+    for element in tree.iter("time"):
+        value = element.get("datetime") or ""
         timed = parse_datetime(value) if _CLOCK.search(value) else None
         if timed and timed.date() == found.date():
             return timed
     return found
 
 
-def _head_published(markup: str) -> datetime | None:
-    end = _HEAD_END.search(markup)
-    head = markup[: end.start()] if end else markup
-    for tag in _META_TAG.findall(head):
-        attributes = {name.lower(): "".join(value) for name, *value in _ATTRIBUTE.findall(tag)}
-        key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or "").lower()
+def _head_published(tree: HtmlElement) -> datetime | None:
+    for meta in _head_elements(tree, "meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         if key in PUBLISHED_META_NAMES:
-            found = parse_datetime(attributes.get("content"))
+            found = parse_datetime(meta.get("content"))
             if found:
                 return found
-    for value in _JSON_LD_PUBLISHED.findall(head):
-        found = parse_datetime(value)
-        if found:
-            return found
+    for script in _head_elements(tree, "script"):
+        for value in _JSON_LD_PUBLISHED.findall(script.text or ""):
+            found = parse_datetime(value)
+            if found:
+                return found
     return None

@@ -275,6 +275,8 @@ def strip_title_tags(title: str) -> str:
 
     Parenthesised endings stay: "(ICC)" is part of a headline.
     """
+    if "[" not in title:  # most titles: a search for the tags tries every position
+        return title.strip()
     previous = None
     while previous != title:
         previous, title = title, _TITLE_TAG.sub("", title).strip()
