@@ -59,8 +59,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import currents  # noqa: E402
-from currents.text.embedding import Embedder  # noqa: E402
 from currents.cluster.evaluate import ArticleIndex, GoldRow, bcubed  # noqa: E402
+from currents.text.embedding import Embedder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

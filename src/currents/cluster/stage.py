@@ -19,7 +19,6 @@ from datetime import date
 
 import numpy as np
 
-from currents.text.embedding import Embedder, decode
 from currents.cluster.features import (
     OPEN_END,
     Features,
@@ -36,6 +35,7 @@ from currents.config import ClusterConfig
 from currents.model import Article, ContextEntity, Event, RelatedEvent, Story
 from currents.progress import Progress
 from currents.store import Store
+from currents.text.embedding import Embedder, decode
 
 @dataclass
 class ClusterReport:
@@ -240,7 +240,7 @@ class ClusterStage:
         reopened: list[str] = []
         for story in stored:
             others = [i for i in story.event_ids if i not in regrouped]
-            reopened += others[len(others) - limit :] if limit > 0 else []
+            reopened += others[-limit:] if limit > 0 else []
         return reopened
 
     def _story_seed(self, story: Story, regrouped: list[Event]) -> Group:
