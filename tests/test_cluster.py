@@ -12,11 +12,12 @@ import pytest
 
 import currents
 from conftest import EXAMPLES, SEEDS
-from currents.text.embedding import EmbeddingUnavailable
 from currents.cluster.features import OPEN_END, Features, day_span
 from currents.cluster.grouping import Group, Grouping, GroupingParams
 from currents.cluster.neighbours import semantic_neighbours
 from currents.cluster.stage import _stable_ids
+from currents.config import load_config
+from currents.text.embedding import Embedder, EmbeddingUnavailable, decode, native_bfloat16
 
 
 def _partition(app: currents.Currents, level: str) -> set[frozenset[str]]:
@@ -184,6 +185,22 @@ def test_a_missing_encoder_package_is_a_clear_error_and_loses_no_article(tmp_pat
             app.ingest([feed])
         assert app.store.count_articles() == 3
         assert app.store.count_unanalysed() == 3, "analysed again by the next ingest"
+
+
+def test_bfloat16_encoding_sees_articles_as_alike_as_float32_does(tmp_path):
+    if not native_bfloat16():
+        pytest.skip("this CPU computes bfloat16 only by emulation, so the encoder keeps float32")
+    with currents.open(tmp_path / "t.db") as app:
+        app.ingest(sorted(SEEDS.glob("*.txt")), understand=False)
+        articles = list(app.store.iter_articles())
+    likeness = {}
+    for bfloat16 in (True, False):
+        config = load_config(cluster__embedding_bfloat16=bfloat16).cluster
+        vectors = np.stack([decode(blob) for blob in Embedder(config).embed(articles).values()])
+        likeness[bfloat16] = vectors @ vectors.T
+    assert np.abs(likeness[True] - likeness[False]).max() < 0.01
+    nearest = {bfloat16: np.argsort(-matrix, axis=1)[:, 1] for bfloat16, matrix in likeness.items()}
+    assert (nearest[True] == nearest[False]).all(), "each article's most alike other article is the same"
 
 
 def test_semantic_neighbours_are_the_most_similar_items_near_in_time():

@@ -46,7 +46,7 @@ class Embedder:
         if not texts:
             return {}
         model = _model(self.config.embedding_model)
-        with _torch_threads(self.threads):
+        with _torch_threads(self.threads), _precision(self.config.embedding_bfloat16):
             vectors = model.encode(
                 list(texts.values()),
                 batch_size=self.config.embedding_batch_size,
@@ -89,6 +89,24 @@ def _torch_threads(threads: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+def _precision(bfloat16: bool) -> contextlib.AbstractContextManager:
+    """Matrix products in bfloat16 if allowed and the CPU has instructions for it, else as stored."""
+    import torch
+
+    if bfloat16 and native_bfloat16():
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+@functools.cache
+def native_bfloat16() -> bool:
+    """Whether this CPU computes bfloat16 natively; emulated, it is slower than float32."""
+    import torch
+
+    capabilities = torch.cpu.get_capabilities()
+    return any(capabilities.get(flag) for flag in ("avx512_bf16", "amx_bf16", "bf16"))
 
 
 @functools.cache
