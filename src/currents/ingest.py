@@ -29,6 +29,8 @@ from currents.text.dedup import Fingerprint, fingerprint, similarity
 
 # An article ready to store: cleaned, with its fingerprint.
 Prepared = tuple[Article, Fingerprint]
+# Where the analysis workers' code lives; named, not imported: it imports spaCy, which reading alone does not need.
+ANALYSIS_MODULE = "currents.text.understand"
 
 
 
@@ -145,7 +147,9 @@ class Ingestor:
         """Each input with what it holds, prepared by worker processes when there is enough to pay for them."""
         processes = worker_processes(inputs, self.config.ingest)
         if processes > 1:
-            return map_inputs(prepare, inputs, processes, self.config)
+            # The analysis workers that follow fork from the same server: it imports spaCy for them now.
+            analysis = [ANALYSIS_MODULE] if self.understand else []
+            return map_inputs(prepare, inputs, processes, self.config, preload=analysis)
         return ((item, prepare(item, self.config)) for item in inputs)
 
     def _add(self, article: Article, print_: Fingerprint, stored: IngestReport) -> None:

@@ -8,11 +8,9 @@ data serialised (`currents.publish.formats`), its Markdown twin a template.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from functools import partial
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from currents.config import PortalConfig
+from currents.processes import worker_pool
 from currents.publish.context import (
     ENTITIES,
     FEED,
@@ -134,9 +133,7 @@ def _workers(store: Store, config: PortalConfig) -> int:
 
 def _write_site(store: Store, folder: Path, config: PortalConfig, workers: int, db: str | None) -> None:
     if workers > 1:
-        # spawn, not fork: this process holds a SQLite connection, which a forked child must not share.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        with worker_pool(workers - 1, [__name__]) as pool:
             others = [pool.submit(_write_share, db, folder, config, Share(i, workers)) for i in range(1, workers)]
             _write_pages(store, folder, config, Share(0, workers))
             for done in others:

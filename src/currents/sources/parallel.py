@@ -5,8 +5,7 @@ no store; storing needs the one SQLite connection. With workers doing the
 first while the main process does the second, a two-core machine does both at
 once.
 
-Workers come from a fork server, not from a fork of the caller, which holds
-SQLite connections and perhaps a progress bar's thread. The server imports the
+Workers come from a fork server (`currents.processes`), which imports the
 readers once per process, on the first pool, which takes about a second: the
 caller keeps small ingests to itself. Inputs go out in chunks of about
 `_CHUNK_BYTES` (a task per small file would cost more than the file) and come
@@ -18,12 +17,12 @@ workers.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from currents.processes import worker_pool
 from currents.sources import Input
 
 R = TypeVar("R")
@@ -33,18 +32,18 @@ _CHUNKS_AHEAD = 2
 
 
 def map_inputs(
-    work: Callable[..., Iterable[R]], inputs: list[Input], processes: int, *args: Any
+    work: Callable[..., Iterable[R]],
+    inputs: list[Input],
+    processes: int,
+    *args: Any,
+    preload: Sequence[str] = (),
 ) -> Iterator[tuple[Input, list[R]]]:
     """Each input with all that `work(input, *args)` gives for it, computed by `processes` workers, in input order.
 
-    `work` must be a module-level function (workers import it by name).
+    `work` must be a module-level function (workers import it by name); `preload` names further
+    modules that later worker pools of this process will need (see `currents.processes`).
     """
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([work.__module__])
-    else:  # Windows: each worker imports the readers itself
-        context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(processes, mp_context=context)
+    pool = worker_pool(processes, [work.__module__, *preload])
     pending: deque[tuple[list[Input], Future[list[list[R]]]]] = deque()
     try:
         for chunk in _chunks(inputs):

@@ -11,7 +11,6 @@ a reference date for undated articles from related dated ones, and saves.
 
 from __future__ import annotations
 
-import multiprocessing
 from bisect import bisect_right
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +23,7 @@ from spacy.tokens import Doc
 from currents.config import ClusterConfig, NlpConfig
 from currents.iterate import batched
 from currents.model import Article, DatedFact, EventDate, LocalEntity, Sentence, TimeExpression
+from currents.processes import worker_pool
 from currents.store import Store
 from currents.text import facts, timex
 from currents.text.embedding import Embedder
@@ -226,9 +226,7 @@ class Understander:
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # spawn, not fork: the parent holds SQLite connections and threads (progress bar).
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self.config.processes, mp_context=context)
+            self._pool = worker_pool(self.config.processes, [__name__])
         return self._pool
 
     def _reference_for(self, article: Article) -> tuple[str, date] | None:
