@@ -56,6 +56,49 @@ def test_undated_article_gets_no_invented_date(seed_store):
     assert monday and all(d.value is None and d.note for d in monday)
 
 
+_NAMES = "Vladimir Putin, Sergei Lavrov and the International Criminal Court in The Hague"
+_UNDATED_REPORT = {
+    "title": "Putin pulls Russia out of the war crimes court",
+    "text": f"On Wednesday Russia announced that it would withdraw from the court's founding treaty. {_NAMES} were named in the decree. " * 2,
+    "url": "https://wire.example/undated", "source": "Morning Ledger",
+}
+_DATED_REPORT = {
+    "title": "Russia withdraws from the International Criminal Court",
+    "text": f"Russia said it would withdraw its signature from the treaty of the court. {_NAMES} were named in the decree signed in Moscow. " * 2,
+    "url": "https://wire.example/report", "source": "Coast Wire", "published": "2016-11-17T10:00:00Z",
+}
+_DATED_PROFILE = {  # the same names, another story
+    "title": "Inside the judo club where a young wrestler learned to fall",
+    "text": "The mats are worn and the coach is eighty, but the club still trains forty children every evening. " + f"{_NAMES} appear in the club's scrapbook. " * 2,
+    "url": "https://wire.example/profile", "source": "Coast Wire", "published": "2019-08-09T10:00:00Z",
+}  # fmt: skip
+
+
+def _feed(folder, name: str, *records: dict):
+    path = folder / name
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _wednesday_in_undated_report(app) -> list[str | None]:
+    article = app.store.get_article(app.store.article_id_for_url(_UNDATED_REPORT["url"]))
+    return [d.value for d in article.dates if d.text == "Wednesday"]
+
+
+def test_an_undated_report_borrows_its_reference_date_from_a_dated_report_of_the_same_happening(tmp_path):
+    with currents.open(tmp_path / "t.db") as app:
+        app.ingest([_feed(tmp_path, "first.jsonl", _DATED_PROFILE, _UNDATED_REPORT)])
+        assert _wednesday_in_undated_report(app) == [None, None], "sharing names with a profile is not enough"
+        app.ingest([_feed(tmp_path, "later.jsonl", _DATED_REPORT)])
+        assert _wednesday_in_undated_report(app) == ["2016-11-16", "2016-11-16"], "the Wednesday before the report"
+
+
+def test_without_embeddings_an_undated_report_borrows_no_date(tmp_path):
+    with currents.open(tmp_path / "t.db", cluster__embeddings=False) as app:
+        app.ingest([_feed(tmp_path, "feed.jsonl", _DATED_REPORT, _UNDATED_REPORT)])
+        assert _wednesday_in_undated_report(app) == [None, None]
+
+
 def test_putin_forms_are_one_canonical_person(seed_store):
     ids = set()
     for prefix in ("000", "001", "002", "004"):

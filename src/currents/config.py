@@ -78,6 +78,10 @@ class NlpConfig:
     min_articles_per_process: int = 100
     # Articles whose language detection is less sure than this are treated as English.
     language_confidence: float = 0.9
+    # An undated article borrows a dated one's publication date as reference only if their title-and-lead
+    # embeddings are at least this alike (0.5 and up: one happening; a feature on the same person or place
+    # scores lower). Without embeddings (cluster.embeddings off) nothing is borrowed.
+    reference_min_likeness: float = 0.5
 
 
 @dataclass(frozen=True)

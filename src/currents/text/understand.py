@@ -26,7 +26,7 @@ from currents.model import Article, DatedFact, EventDate, LocalEntity, Sentence,
 from currents.processes import worker_pool
 from currents.store import Store
 from currents.text import facts, timex
-from currents.text.embedding import Embedder
+from currents.text.embedding import Embedder, decode
 from currents.text.entities import local_entities, mentions_by_sentence
 from currents.text.keyphrases import keyphrases
 from currents.text.language import detect_language
@@ -183,14 +183,16 @@ class Understander:
         return done
 
     def anchor_undated(self, limit: int = 500) -> int:
-        """Resolve relative dates of undated articles against a closely related dated article.
+        """Resolve relative dates of undated articles against a dated report of the same happening.
 
         "On Wednesday" in an article that states no publication date means
         nothing alone; if a dated article shares several canonical entities
-        with it and no year the undated article mentions is later than that
-        article's date, its publication date is a fair reference. The result
-        is marked as borrowed and carries a lower confidence; the article's
-        `published` stays empty.
+        with it, reads alike by title and lead (sentence embeddings), and no
+        year the undated article mentions is later than that article's date,
+        its publication date is a fair reference. Shared names alone are not
+        enough: a profile of a first lady and a report of her trip share them.
+        The result is marked as borrowed and carries a lower confidence; the
+        article's `published` stays empty.
         """
         anchored = 0
         with self.store.transaction():
@@ -230,16 +232,29 @@ class Understander:
         return self._pool
 
     def _reference_for(self, article: Article) -> tuple[str, date] | None:
+        """The id and publication day of the dated article most alike `article`, if one is alike enough."""
+        if self.embedder is None:
+            return None
         ids = [e.entity_id for e in article.entities if e.entity_id]
         latest_year = max((int(d.value[:4]) for d in article.dates if d.value and not d.relative), default=None)
-        for related, shared in self.store.articles_sharing_entities(ids):
-            if shared < MIN_SHARED_ENTITIES_FOR_REFERENCE or related.id == article.id or related.published is None:
-                continue
-            day = related.published.date()
-            if latest_year is not None and latest_year > day.year:
-                continue
-            return related.id, day
-        return None
+        candidates = {
+            related.id: related.published.date()
+            for related, shared in self.store.articles_sharing_entities(ids)
+            if shared >= MIN_SHARED_ENTITIES_FOR_REFERENCE
+            and related.id != article.id
+            and related.published is not None
+            and (latest_year is None or latest_year <= related.published.year)
+        }
+        vectors = self.store.article_embeddings([article.id, *candidates], self.embedder.config.embedding_model)
+        if article.id not in vectors:
+            return None
+        own = decode(vectors[article.id])
+        likeness = {i: float(own @ decode(vectors[i])) for i in candidates if i in vectors}
+        alike = [(score, i) for i, score in likeness.items() if score >= self.config.reference_min_likeness]
+        if not alike:
+            return None
+        _, best = max(alike)
+        return best, candidates[best]
 
 
 def _apply(article: Article, analysis: Analysis) -> None:
