@@ -97,6 +97,7 @@ def quality(gold: list[dict], tmp: Path, show_misses: bool = False) -> None:
         figures = f"P {counts.precision:.3f}  R {counts.recall:.3f}  F1 {counts.f1:.3f}"
         print(f"  {label:<19} {figures}{note}  scoring: {SALIENCE[rule]}")
         if rule == GOLD_RULE:
+            print(f"    ({counts.true_positive} right of {counts.predicted} found, {counts.expected} in the gold; F1 {counts.f1:.4f})")
             sizes = Counter(split_of(item) for item in gold)
             for split, split_counts in split_scores.items():
                 figures = f"P {split_counts.precision:.3f}  R {split_counts.recall:.3f}  F1 {split_counts.f1:.3f}"
