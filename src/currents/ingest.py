@@ -33,7 +33,6 @@ Prepared = tuple[Article, Fingerprint]
 ANALYSIS_MODULE = "currents.text.understand"
 
 
-
 @dataclass
 class IngestReport:
     accepted: int = 0

@@ -245,6 +245,8 @@ class Understander:
             and related.published is not None
             and (latest_year is None or latest_year <= related.published.year)
         }
+        if not candidates:
+            return None
         vectors = self.store.article_embeddings([article.id, *candidates], self.embedder.config.embedding_model)
         if article.id not in vectors:
             return None
