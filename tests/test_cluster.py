@@ -333,6 +333,25 @@ def test_the_same_kind_of_happening_months_apart_is_two_events_of_one_story(tmp_
     assert events[0].story_id == events[1].story_id
 
 
+# Two happenings in one country, told through different actors: a wildfire and an election.
+ONE_COUNTRY_HEADLINES = [
+    ("Red Cross shelters thousands fleeing Portugal wildfire", "2024-08-01T07:00:00Z", "Tidewater Post"),
+    ("Portugal wildfire: Red Cross opens shelters as villages evacuate", "2024-08-01T09:00:00Z", "Coast Wire"),
+    ("Portugal elects Marta Quintela as president", "2024-08-20T07:00:00Z", "Tidewater Post"),
+    ("Marta Quintela wins Portugal presidential runoff", "2024-08-20T09:00:00Z", "Coast Wire"),
+]
+
+
+@pytest.mark.parametrize(("place_weight", "stories"), [(0.3, 2), (1.0, 1)])
+def test_a_shared_country_alone_does_not_make_two_events_one_story(tmp_path, place_weight, stories):
+    feed = _headline_feed(tmp_path / "portugal.jsonl", ONE_COUNTRY_HEADLINES)
+    with currents.open(tmp_path / "store.db", cluster__story_place_weight=place_weight) as app:
+        app.ingest([feed])
+        events = list(app.store.iter_events())
+    assert len(events) == 2
+    assert len({e.story_id for e in events}) == stories
+
+
 def test_export_lists_events_and_stories_with_their_members(examples_at_once):
     out = io.StringIO()
     examples_at_once.export("events", out)

@@ -137,6 +137,8 @@ class ClusterConfig:
     # Share of the term similarity in an event-story score.
     story_term_share: float = 0.6
     story_threshold: float = 0.13
+    # Places (GPE, LOC, FAC) weigh this share of their event weight when events are matched to stories.
+    story_place_weight: float = 0.3
     # Events of a candidate story regrouped with new ones (its latest): stories then do not depend on
     # the order events came in; the rest of a longer story stays as its summed vector.
     story_reopen_events: int = 200

@@ -12,6 +12,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
 
+# Entity types (spaCy's labels) that name where things are: a setting rather than an actor.
+PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+
 
 @dataclass
 class Source:

@@ -32,7 +32,7 @@ from currents.cluster.features import (
 )
 from currents.cluster.grouping import Group, Grouping, GroupingParams
 from currents.config import ClusterConfig
-from currents.model import Article, ContextEntity, Event, RelatedEvent, Story
+from currents.model import PLACE_TYPES, Article, ContextEntity, Event, RelatedEvent, Story
 from currents.progress import Progress
 from currents.store import Store
 from currents.text.embedding import Embedder, decode
@@ -168,7 +168,7 @@ class ClusterStage:
             last_published=published[-1] if published else None,
             context=self._context(members, group.entities),
             keyphrases=_common_phrases([a.keyphrases for a in members], self.config.context_size),
-            vector=self._vector(group.terms, group.entities),
+            vector=self._vector(group.terms, self._story_weights(group.entities, members)),
             first_day=date.fromordinal(group.first_day).isoformat() if group.first_day is not None else None,
             # Open-ended (undated news after its latest background fact): reopened by entities, not by days.
             last_day=date.fromordinal(group.last_day).isoformat() if group.last_day not in (None, OPEN_END) else None,
@@ -185,6 +185,16 @@ class ClusterStage:
             articles.update({e.entity_id for e in named})
         ranked = [i for i in top(weights, self.config.context_size) if i in names]
         return [ContextEntity(i, names[i].name, names[i].type, articles[i]) for i in ranked]
+
+    def _story_weights(self, entities: Vector, members: list[Article]) -> Vector:
+        """The entities as stories compare them: places weigh `story_place_weight` of their event weight.
+
+        A place is where a happening is, not what a thread of happenings is about: an earthquake and an
+        air crash in Japan, a rail sabotage and a government's fall in France are different stories.
+        """
+        places = {e.entity_id for a in members for e in a.entities if e.entity_id and e.type in PLACE_TYPES}
+        factor = self.config.story_place_weight
+        return {key: value * factor if key in places else value for key, value in entities.items()}
 
     def _vector(self, terms: Vector, entities: Vector) -> dict[str, Vector]:
         size = self.config.vector_size

@@ -61,7 +61,7 @@ from spacy.attrs import ENT_TYPE, IS_ALPHA, IS_SPACE, LIKE_URL, ORTH, POS
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span
 
-from currents.model import LocalEntity
+from currents.model import PLACE_TYPES, LocalEntity
 from currents.text.countries import MAX_ABBREVIATION, abbreviation, country_for, name_key, regional_adjectives
 from currents.text.nlp import sentences_of, text_of
 from currents.text.spans import MODEL_CODE, Piece, entity_pieces, ministry_forms
@@ -122,8 +122,8 @@ _NAME_SPLIT = re.compile(r"[\s-]+")
 _JUNK_SENTENCES = "currents.junk_sentences"
 _FIRST_WORD = re.compile(r"\w+|\W")
 T = TypeVar("T")
-# Types of places an adjective can derive from, and the endings that make adjectives of place names.
-PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+# The type a place an adjective derives from gets unless it has one of PLACE_TYPES, and the endings
+# that make adjectives of place names.
 PLACE_TYPE = "GPE"
 _ADJECTIVE_ENDINGS = ("ian", "an", "n", "ese", "i")
 # A short prefix of capitals before a club's or company's name ("AC", "FC", "SK").
