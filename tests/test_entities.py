@@ -114,6 +114,17 @@ def test_a_declared_acronym_and_initials_join_the_long_name(nlp):
     assert "OPCW" not in found and "UN" not in found
 
 
+def test_a_name_tagged_into_the_bracket_of_its_acronym_loses_the_bracket(nlp):
+    found = entities_of(
+        nlp,
+        "Austerity may violate the rights of the country's people, the Office of the High Commissioner "
+        "for Human Rights (OHCHR) reported. The OHCHR said more cuts would follow.",
+    )
+    office = found["Office of the High Commissioner for Human Rights"]
+    assert "OHCHR" in office.surfaces
+    assert not any("(" in surface for surface in office.surfaces)
+
+
 def test_a_country_word_inside_a_persons_name_stays_a_person(nlp):
     found = entities_of(nlp, "Michael Jordan returned to Chicago on Friday. Jordan said he was happy to be home.")
     assert found["Michael Jordan"].type == "PERSON"

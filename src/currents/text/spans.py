@@ -7,8 +7,8 @@ Russian foreign ministry" and nothing else; in a title-case headline it runs a
 name into the verb ("Samsung Galaxy S5 Hits"). This module turns the NER spans
 of a `Doc` into `Piece`s, one per thing named:
 
-- a span is cut at line breaks and quotation marks (a name never crosses
-  either) and loses a trailing finite verb; a title of a work counts only
+- a span is cut at line breaks, quotation marks and brackets (a name never crosses
+  any of them) and loses a trailing finite verb; a title of a work counts only
   when the text quotes it;
 - a place followed by an event noun ("Paris attacks", "the Iraq war",
   "Japan's megaquake", "the Brussels Jewish museum shootings"), or an event
@@ -113,12 +113,13 @@ def event_identity(place: str, noun: str) -> str:
 
 
 def _cut_spans(doc: Doc) -> list[Span]:
-    """NER spans of the kept types, cut at line breaks and quotation marks.
+    """NER spans of the kept types, cut at line breaks, quotation marks and brackets.
 
     The small model runs names across paragraphs ("Jose Mourinho\\n\\nShevchenko"
-    as one PERSON) and across quoted titles in headlines ("Freedom’ Trailer
-    Features New U2 Song ‘Ordinary Love"); a name never spans either, so
-    each run between them is a span. A title of a work (WORK_OF_ART) is kept
+    as one PERSON), across quoted titles in headlines ("Freedom’ Trailer
+    Features New U2 Song ‘Ordinary Love") and into the bracket before an
+    acronym ("the Office of the High Commissioner for Human Rights ("); a
+    name never spans any of them, so each run between them is a span. A title of a work (WORK_OF_ART) is kept
     only when the text quotes it ("a song, “Ordinary Love,”"): unquoted, the
     model gives that label mostly to headlines and misread names.
     """
@@ -144,7 +145,7 @@ def _runs(span: Span) -> list[Span]:
 
 
 def _breaks_a_name(token: Token) -> bool:
-    return (token.is_space and "\n" in token.text) or token.is_quote
+    return (token.is_space and "\n" in token.text) or token.is_quote or token.is_bracket
 
 
 def _quoted(span: Span) -> bool:
