@@ -11,7 +11,7 @@ Prints:
 - words per second of our whole enrichment step (sentence embeddings for clustering included) and
   of bare spaCy `nlp.pipe` with the same components over the same texts on both cores, and their
   ratio (goal <= 1.25). Each side's median of `--repeat` runs; the first run of ours also starts
-  the analysis workers' fork server and loads the encoder, once per process, which the runs list.
+  the analysis workers' fork server (once per process), which the list of runs shows.
 
 Gold: tests/data/understand_gold.json (facts written by us from reading the texts).
 Run: .venv/bin/python bench/understand.py [--repeat 3] [--misses] [--no-speed]
@@ -253,8 +253,8 @@ def speed(tmp: Path, repeat: int) -> None:
         with currents.open(db) as app:
             app.ingest(files, understand=False)
             # With the cluster config: the step also encodes each article for clustering. The
-            # encoder loads, and the workers' fork server imports spaCy, in the first run only: once
-            # per process, as bare spaCy's model loads once, before its timing.
+            # workers' fork server imports spaCy in the first run only, and the encoder loaded while
+            # scoring quality: once per process, as bare spaCy's model loads once, before its timing.
             understander = Understander(app.store, config, settings.cluster)
             start = time.perf_counter()
             understander.run()
