@@ -764,12 +764,26 @@ def _print_scale_goals(seconds: list[float], cpu: list[float], folder: Path, wor
 
 
 def _peak_bytes() -> int:
-    """Peak resident memory of this process and, separately, of its largest child (Linux reports KiB)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """Peak resident memory of this process and, separately, of its largest child (Linux reports KiB).
+
+    This process's own peak is read from /proc (VmHWM) where there is one: `ru_maxrss` keeps, across
+    exec, the peak of the process that started it, so after a bench that enriched the store in
+    this run it would report that bench's models, not clustering.
+    """
+    own = _own_peak_bytes()
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     mib = 1024**2
     print(f"scale: peak resident memory: clustering process {own / mib:.0f} MB, largest child {children / mib:.0f} MB")
     return max(own, children)
+
+
+def _own_peak_bytes() -> int:
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _print_scale_quality(folder: Path, work: Path) -> None:
