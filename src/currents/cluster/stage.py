@@ -37,6 +37,7 @@ from currents.progress import Progress
 from currents.store import Store
 from currents.text.embedding import Embedder, decode
 
+
 @dataclass
 class ClusterReport:
     articles: int = 0

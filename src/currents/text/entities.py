@@ -122,7 +122,7 @@ _NAME_SPLIT = re.compile(r"[\s-]+")
 _JUNK_SENTENCES = "currents.junk_sentences"
 _FIRST_WORD = re.compile(r"\w+|\W")
 T = TypeVar("T")
-# The type a place an adjective derives from gets unless it has one of PLACE_TYPES, and the endings
+# The type given to a place an adjective derives from when it has no place type yet, and the endings
 # that make adjectives of place names.
 PLACE_TYPE = "GPE"
 _ADJECTIVE_ENDINGS = ("ian", "an", "n", "ese", "i")

@@ -7,9 +7,9 @@ Russian foreign ministry" and nothing else; in a title-case headline it runs a
 name into the verb ("Samsung Galaxy S5 Hits"). This module turns the NER spans
 of a `Doc` into `Piece`s, one per thing named:
 
-- a span is cut at line breaks, quotation marks and brackets (a name never crosses
-  any of them) and loses a trailing finite verb; a title of a work counts only
-  when the text quotes it;
+- a span is cut at line breaks, quotation marks and brackets (a name never
+  crosses any of them) and loses a trailing finite verb; a title of a work
+  counts only when the text quotes it;
 - a place followed by an event noun ("Paris attacks", "the Iraq war",
   "Japan's megaquake", "the Brussels Jewish museum shootings"), or an event
   noun followed by "in" and a place ("the war in Iraq"), is one EVENT named
@@ -119,9 +119,10 @@ def _cut_spans(doc: Doc) -> list[Span]:
     as one PERSON), across quoted titles in headlines ("Freedom’ Trailer
     Features New U2 Song ‘Ordinary Love") and into the bracket before an
     acronym ("the Office of the High Commissioner for Human Rights ("); a
-    name never spans any of them, so each run between them is a span. A title of a work (WORK_OF_ART) is kept
-    only when the text quotes it ("a song, “Ordinary Love,”"): unquoted, the
-    model gives that label mostly to headlines and misread names.
+    name never spans any of them, so each run between them is a span. A
+    title of a work (WORK_OF_ART) is kept only when the text quotes it ("a
+    song, “Ordinary Love,”"): unquoted, the model gives that label mostly to
+    headlines and misread names.
     """
     spans = []
     for span in doc.ents:
