@@ -15,8 +15,9 @@ from conftest import EXAMPLES, SEEDS
 from currents.cluster.features import OPEN_END, Features, day_span
 from currents.cluster.grouping import Group, Grouping, GroupingParams
 from currents.cluster.neighbours import semantic_neighbours
-from currents.cluster.stage import _stable_ids
+from currents.cluster.stage import _stable_ids, story_label
 from currents.config import load_config
+from currents.model import Entity
 from currents.text.embedding import Embedder, EmbeddingUnavailable, decode, native_bfloat16
 
 
@@ -373,3 +374,18 @@ def test_export_lists_events_and_stories_with_their_members(examples_at_once):
     out = io.StringIO()
     examples_at_once.export("articles", out)
     assert all(json.loads(line)["event_id"] for line in out.getvalue().splitlines())
+
+
+def test_a_story_label_names_two_different_entities_and_a_phrase_that_adds_to_them():
+    court = Entity("international-criminal-court", "International Criminal Court", "ORG", ["ICC"])
+    russia = Entity("russia", "Russia", "GPE", ["Russian", "Kremlin"])
+    label = story_label([court, russia], ["ICC", "Kremlin", "withdrawal"])
+    assert label == "International Criminal Court, Russia: withdrawal"
+    barnier = Entity("michel-barnier", "Michel Barnier", "PERSON", ["Barnier"])
+    bare = Entity("barnier", "Barnier", "ORG", ["Barnier"])
+    fed, reserve = Entity("fed", "Fed", "ORG"), Entity("federal-reserve", "Federal Reserve", "ORG")
+    france = Entity("france", "France", "GPE")
+    label = story_label([barnier, bare, france], ["Prime Minister Barnier", "no-confidence vote"])
+    assert label == "Michel Barnier, France: no-confidence vote"
+    assert story_label([fed, reserve, france], []) == "Fed, France"
+    assert story_label([], []) == "(unlabelled story)"

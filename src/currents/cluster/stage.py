@@ -32,10 +32,16 @@ from currents.cluster.features import (
 )
 from currents.cluster.grouping import Group, Grouping, GroupingParams
 from currents.config import ClusterConfig
-from currents.model import PLACE_TYPES, Article, ContextEntity, Event, RelatedEvent, Story
+from currents.model import PLACE_TYPES, Article, ContextEntity, Entity, Event, RelatedEvent, Story
 from currents.progress import Progress
 from currents.store import Store
+from currents.text.countries import name_key
 from currents.text.embedding import Embedder, decode
+
+
+# A name this long or longer that starts another ("Fed", "Federal Reserve") is a form of it; shorter
+# ones start too many ("EU", "Euro").
+_MIN_PREFIX_NAME = 3
 
 
 @dataclass
@@ -283,14 +289,8 @@ class ClusterStage:
         )
 
     def _story_label(self, entities: Vector, keyphrases: list[str]) -> str:
-        """The two central entities' names, then the most shared keyphrase: "ICC, Russia: withdrawal"."""
-        names = [entity.name for entity in (self.store.get_entity(i) for i in top(_positive(entities), 2)) if entity]
-        label = ", ".join(names)
-        named = label.casefold()
-        phrase = next((p for p in keyphrases if p.casefold() not in named), None)
-        if phrase:
-            label = f"{label}: {phrase}" if label else phrase
-        return label or "(unlabelled story)"
+        ranked = (self.store.get_entity(i) for i in top(_positive(entities), self.config.context_size))
+        return story_label([entity for entity in ranked if entity], keyphrases)
 
     # -- related events -------------------------------------------------------
     def _relate(self, events: list[Event]) -> None:
@@ -314,6 +314,25 @@ class ClusterStage:
                 related.append(RelatedEvent(other, round(score, 4), [names[i] for i in shared]))
             related.sort(key=lambda r: (-r.score, r.event_id))
             self.store.save_related(event.id, related[: self.config.related_limit])
+
+
+def story_label(ranked: list[Entity], keyphrases: list[str]) -> str:
+    """The two most central entities' names, then the most shared keyphrase: "ICC, Russia: withdrawal".
+
+    Each part says something the others do not: an entity that is a name variant of one already
+    in the label ("Barnier" beside "Michel Barnier", "Fed" beside "Federal Reserve") is passed over,
+    and so is a keyphrase that restates a named entity ("ICC", "Prime Minister Attal").
+    """
+    named: list[Entity] = []
+    for entity in ranked:
+        if len(named) < 2 and not any(_name_variants(entity.name, other.name) for other in named):
+            named.append(entity)
+    label = ", ".join(entity.name for entity in named)
+    forms = [form for entity in named for form in (entity.name, *entity.aliases)]
+    phrase = next((p for p in keyphrases if not any(_restates(p, form) for form in forms)), None)
+    if phrase:
+        label = f"{label}: {phrase}" if label else phrase
+    return label or "(unlabelled story)"
 
 
 # -- helpers ------------------------------------------------------------------
@@ -407,6 +426,21 @@ def _vector_features(item_id: str, vector: dict[str, Vector]) -> Features:
 
 def _ordinal(day: str | None) -> int | None:
     return date.fromisoformat(day[:10]).toordinal() if day and len(day) >= 10 else None
+
+
+def _name_variants(one: str, other: str) -> bool:
+    """Whether two names are forms of one: the words of one among the other's ("Barnier", "Michel
+    Barnier"), or one, three letters or more, the start of the other ("Fed", "Federal Reserve")."""
+    short, long = sorted((name_key(one), name_key(other)), key=len)
+    if not short:
+        return False
+    return set(short.split()) <= set(long.split()) or (len(short) >= _MIN_PREFIX_NAME and long.startswith(short))
+
+
+def _restates(phrase: str, name: str) -> bool:
+    """Whether a keyphrase says no more than a name, or names it among its words ("Prime Minister Attal")."""
+    words, named = name_key(phrase).split(), name_key(name).split()
+    return bool(named) and (set(words) <= set(named) or set(named) <= set(words))
 
 
 def _positive(vector: Vector) -> Vector:
