@@ -353,6 +353,21 @@ def test_a_shared_country_alone_does_not_make_two_events_one_story(tmp_path, pla
     assert len({e.story_id for e in events}) == stories
 
 
+@pytest.mark.parametrize(("place_weight", "one_story"), [(0.3, False), (1.0, True)])
+def test_events_sharing_one_entity_are_related_only_within_one_story(tmp_path, place_weight, one_story):
+    feed = _headline_feed(tmp_path / "portugal.jsonl", ONE_COUNTRY_HEADLINES)
+    with currents.open(tmp_path / "store.db", cluster__story_place_weight=place_weight) as app:
+        app.ingest([feed])
+        fire, vote = app.store.iter_events()
+        related = {r.event_id: [c.name for c in r.shared] for r in app.store.get_event(fire.id).related}
+        listed_back = {r.event_id for r in app.store.get_event(vote.id).related}
+    assert (fire.story_id == vote.story_id) is one_story
+    if one_story:
+        assert related == {vote.id: ["Portugal"]} and listed_back == {fire.id}
+    else:
+        assert vote.id not in related and fire.id not in listed_back
+
+
 def test_export_lists_events_and_stories_with_their_members(examples_at_once):
     out = io.StringIO()
     examples_at_once.export("events", out)

@@ -148,7 +148,7 @@ class ClusterConfig:
     vector_size: int = 40
     context_size: int = 8
     related_limit: int = 5
-    # Related events share at least this many context entities.
+    # Related events share at least this many context entities (events of one story: one).
     related_min_shared: int = 2
     related_candidates: int = 50
 

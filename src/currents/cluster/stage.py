@@ -105,7 +105,7 @@ class ClusterStage:
             kept = {event.id for event in events}
             self.store.replace_events([e.id for e in old_events if e.id not in kept], events)
             stories = self._stories(events, old_events)
-            self._relate(events)
+            self._relate(events, stories)
         if progress:
             progress("clustering", len(pending), len(pending), None)
         return ClusterReport(len(pending), len(events), len(stories))
@@ -293,8 +293,14 @@ class ClusterStage:
         return story_label([entity for entity in ranked if entity], keyphrases)
 
     # -- related events -------------------------------------------------------
-    def _relate(self, events: list[Event]) -> None:
-        """Rank, for each new or regrouped event, the other events that share its context."""
+    def _relate(self, events: list[Event], stories: list[Story]) -> None:
+        """Rank, for each new or regrouped event, the other events that share its context.
+
+        Sharing `related_min_shared` context entities relates two events; within one story, one is
+        enough: a thread's next event often shares one name with the last ("Starliner"), and a
+        reader of one wants the others.
+        """
+        story_of = {event_id: story.id for story in stories for event_id in story.event_ids}
         contexts = {e.id: [c.id for c in e.context] for e in events}
         candidates = {
             e.id: [i for i, _n in self.store.event_ids_sharing_entities(contexts[e.id], self.config.related_candidates) if i != e.id]
@@ -308,7 +314,9 @@ class ClusterStage:
             for other in candidates[event.id]:
                 theirs = set(contexts.get(other, ()))
                 shared = [i for i in contexts[event.id] if i in theirs]
-                if len(shared) < self.config.related_min_shared:
+                one_story = story_of.get(other) is not None and story_of.get(other) == story_of.get(event.id)
+                needed = 1 if one_story else self.config.related_min_shared
+                if len(shared) < needed:
                     continue
                 score = _weighted_overlap(shared, contexts[event.id], contexts[other], idf)
                 related.append(RelatedEvent(other, round(score, 4), [names[i] for i in shared]))
