@@ -81,6 +81,8 @@ FLATNESS_STEPS = 3
 THRESHOLDS = [round(0.025 * step, 3) for step in range(4, 40)] + [0.99]
 MIN_CLUSTER_SIZES = (2, 3, 4, 5, 6, 8, 10, 15)
 UMAP_NEIGHBOURS, UMAP_COMPONENTS = 15, 5
+# Related events read per event by --sets (what an event page shows first).
+RELATED_SHOWN = 3
 SEED = 20240105
 
 
@@ -157,6 +159,7 @@ class OursRun:
     prepare: float
     cluster: float
     missing: list[str]
+    related: dict[str, list[str]]  # event id -> its related events, best first
 
 
 class Ours:
@@ -198,7 +201,8 @@ def run_ours(docs: Sequence[Doc], workdir: Path, batches: int, timed: bool) -> O
                 app.cluster()
             clustered = time.perf_counter()
             labels, missing = _store_labels(app, docs)
-        return OursRun(labels, prepared - started, clustered - prepared, missing)
+            related = {e.id: [r.event_id for r in app.store.get_event(e.id).related] for e in app.store.iter_events()}
+        return OursRun(labels, prepared - started, clustered - prepared, missing, related)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -424,6 +428,8 @@ def run_sets(sets: list[BenchSet], workdir: Path, with_ours: bool, confusions: b
             passed &= print_margin(ours, results)
             if ours and confusions:
                 print_confusions(Ours(level, workdir, ours_cache).fit_predict(bench_set.docs), gold)
+            if ours and level == "story":
+                print_related(ours_cache[tuple(doc.key for doc in bench_set.docs)], bench_set.docs, gold)
     if reason := umap_unavailable():
         print(f"\numap+hdbscan not run: {reason}")
     return passed
@@ -438,6 +444,25 @@ def print_results(results: list[Result]) -> None:
             f"{prepare:9.2f}{cluster:11.2f}  {r.setting}"
         )
     print("  (prep s: enrichment for currents, TF-IDF for agglomerative, MiniLM embedding for the others)")
+
+
+def print_related(run: OursRun, docs: Sequence[Doc], gold: Sequence[str]) -> None:
+    """How many events list related events, and how many of the first three listed share their gold story.
+
+    No goal: a related event need not be of the same story, but within it is where a reader looks first.
+    """
+    stories_of: dict[str, list[str]] = defaultdict(list)
+    for doc, story in zip(docs, gold, strict=True):
+        stories_of[run.labels["event"][doc.key]].append(story)
+    story_of = {event: Counter(stories).most_common(1)[0][0] for event, stories in stories_of.items()}
+    listed = {event: run.related.get(event, [])[:RELATED_SHOWN] for event in story_of}
+    pairs = [(event, other) for event, others in listed.items() for other in others if other in story_of]
+    within = sum(story_of[event] == story_of[other] for event, other in pairs)
+    print(
+        f"  related events (currents): {sum(1 for others in listed.values() if others)} of {len(story_of)} events"
+        f" list any; of the first {RELATED_SHOWN} listed, {within} of {len(pairs)}"
+        f" ({within / max(len(pairs), 1):.2f}) are in the event's own gold story"
+    )
 
 
 def print_confusions(labels: Sequence[Hashable], gold: Sequence[str]) -> None:
