@@ -149,3 +149,49 @@ def test_one_name_spelt_in_another_order_links_across_articles(store, nlp):
         },
     )
     assert ids["b2"]["Ismael Omar Mostefai"] == ids["b1"]["Omar Ismail Mostefai"]
+
+
+def link_tagged(store, tagged: dict[str, list[tuple[str, str]]]) -> dict[str, dict[str, str]]:
+    """Link articles whose entities are given as (name, type) pairs, as a tagger typed them; ids by name."""
+    linker = EntityLinker(store)
+    ids = {}
+    for article_id, names in tagged.items():
+        article = Article(title=article_id, text=" ".join(name for name, _type in names))
+        article.id = article_id
+        store.add_article(article, fingerprint(article, DedupConfig()))
+        article.entities = [LocalEntity(name, kind, [name], 1, 10 * n) for n, (name, kind) in enumerate(names)]
+        with store.transaction():
+            linker.link(article)
+            store.save_analysis(article)
+        ids[article_id] = {entity.name: entity.entity_id for entity in article.entities}
+    return ids
+
+
+def test_a_name_the_tagger_typed_otherwise_links_to_its_entity_when_the_article_shares_context(store):
+    ids = link_tagged(
+        store,
+        {
+            "launch": [("OpenAI", "ORG"), ("Sam Altman", "PERSON"), ("ChatGPT", "PRODUCT")],
+            "headline": [("OpenAI", "PERSON"), ("Sam Altman", "PERSON")],
+            "profile": [("Michel Barnier", "PERSON"), ("France", "GPE")],
+            "vote": [("Barnier", "ORG"), ("France", "GPE")],
+        },
+    )
+    assert ids["headline"]["OpenAI"] == ids["launch"]["OpenAI"]
+    assert store.get_entity(ids["launch"]["OpenAI"]).type == "ORG"
+    # One word typed as an organisation may be a person's surname.
+    assert ids["vote"]["Barnier"] == ids["profile"]["Michel Barnier"]
+
+
+def test_a_name_typed_two_ways_stays_two_entities_without_shared_context_or_when_very_short(store):
+    ids = link_tagged(
+        store,
+        {
+            "country": [("Jordan", "GPE"), ("Amman", "GPE")],
+            "basketball": [("Jordan", "PERSON"), ("Chicago Bulls", "ORG")],
+            "chips": [("AI", "ORG"), ("Nvidia", "ORG")],
+            "startups": [("AI", "GPE"), ("Nvidia", "ORG")],
+        },
+    )
+    assert ids["basketball"]["Jordan"] != ids["country"]["Jordan"]
+    assert ids["startups"]["AI"] != ids["chips"]["AI"]

@@ -19,6 +19,13 @@ may name several entities; the rules that pick one are:
 - an acronym alone ("ICC") links to the one entity registered with it, or,
   when several are, to the one sharing the most context; a long form whose
   acronym names only an acronym-only entity takes that entity over;
+- a name no entity of its type has links to an entity of another type by that
+  name (every name is also registered under a type-free key, "*:openai"), or,
+  one word long, to a person with that surname, when the article shares
+  context with it: spaCy's small model types one name differently from one
+  article to the next ("OpenAI" as ORG, PERSON and GPE; "Barnier" as ORG in a
+  headline), and one name is one page. Not names of one or two letters: "AI"
+  as ORG and as GPE is no one thing;
 - anything else links to its only candidate, the candidate sharing the most
   context, or a new entity.
 
@@ -44,6 +51,11 @@ MAX_ALIASES = 30
 MAX_COUNTED_SURFACES = 4 * MAX_ALIASES
 # Canonical entities an article must share with a candidate before an uncertain link is made.
 MIN_SHARED_CONTEXT = 1
+# The type part of the key every entity is also registered under, whatever its type.
+ANY_TYPE = "*"
+# Names shorter than this (letters and digits) are not linked across types: "AI" tagged ORG in one
+# article and GPE in another is no one thing, and two letters name too many.
+MIN_TYPED_OTHERWISE = 3
 
 
 @dataclass
@@ -78,7 +90,7 @@ class EntityLinker:
         the entity names in `article.dated_facts` become canonical names.
         """
         links = [_Link(local, _keys(local)) for local in article.entities]
-        self._fetch_keys(key for link in links for key in link.keys)
+        self._fetch_keys(key for link in links for key in [*link.keys, *_other_type_keys(link.local)])
         for link in links:
             if not _is_bare_person(link.local):
                 link.entity_id = self._only_candidate(link)
@@ -103,19 +115,20 @@ class EntityLinker:
         local = link.local
         exact = self._ids_by_key.get(link.keys[0], [])
         if local.type == PERSON:
-            return self._choose_person(local, exact, context)
+            return self._choose_person(link, exact, context)
         chosen = self._best_by_context(exact, context)
         if chosen is None and exact:
             placeholders = [i for i in exact if name_key(self._entities[i].name) == name_key(local.name)]
             chosen = placeholders[0] if placeholders else None
         if chosen is None and not exact:
             chosen = self._acronym_entity_to_adopt(link)
-        return chosen or self._create(local)
+        return chosen or self._typed_otherwise(link, context) or self._create(local)
 
-    def _choose_person(self, local: LocalEntity, exact: list[str], context: set[str]) -> str:
+    def _choose_person(self, link: _Link, exact: list[str], context: set[str]) -> str:
+        local = link.local
         tokens = person_name_tokens(local.name)
         if len(tokens) == 1:
-            return self._best_by_context(exact, context) or self._create(local)
+            return self._best_by_context(exact, context) or self._typed_otherwise(link, context) or self._create(local)
         chosen = self._best_by_context(exact, context)
         if chosen is None and not exact:
             surname_key = _key(PERSON, tokens[-1])
@@ -127,7 +140,7 @@ class EntityLinker:
             chosen = self._best_by_context(variants, context)
             if chosen is not None and len(person_name_tokens(self._entities[chosen].name)) == 1:
                 self._rename(chosen, local.name)
-        return chosen or self._create(local)
+        return chosen or self._typed_otherwise(link, context) or self._create(local)
 
     def _acronym_entity_to_adopt(self, link: _Link) -> str | None:
         """An acronym-only entity ("ICC") this long form ("International Criminal Court (ICC)") should take over."""
@@ -138,9 +151,28 @@ class EntityLinker:
                 return candidates[0]
         return None
 
-    def _best_by_context(self, candidates: list[str], context: set[str]) -> str | None:
+    def _typed_otherwise(self, link: _Link, context: set[str]) -> str | None:
+        """The entity this name belongs to under another type, if the article shares context with it.
+
+        Context is required even with one candidate: a name typed two ways may be two things
+        ("Jordan" the country and a player called Jordan).
+        """
+        local = link.local
+        if len(name_key(local.name).replace(" ", "")) < MIN_TYPED_OTHERWISE:
+            return None
+        candidates = {
+            entity_id
+            for key in _other_type_keys(local)
+            for entity_id in self._ids_by_key.get(key, [])
+            if self._entities[entity_id].type != local.type
+        }
+        return self._best_by_context(sorted(candidates), context, always_need_context=True)
+
+    def _best_by_context(
+        self, candidates: list[str], context: set[str], always_need_context: bool = False
+    ) -> str | None:
         """The one candidate sharing the most canonical entities with the article, if it shares enough."""
-        if len(candidates) == 1 and not _needs_context(self._entities[candidates[0]]):
+        if len(candidates) == 1 and not always_need_context and not _needs_context(self._entities[candidates[0]]):
             return candidates[0]
         scores = sorted(((len(self._context_of(i) & context), i) for i in candidates), reverse=True)
         if not scores or scores[0][0] < MIN_SHARED_CONTEXT:
@@ -193,7 +225,8 @@ class EntityLinker:
     def _record(self, link: _Link) -> None:
         """Register new keys and surfaces of the linked entity; write it if anything changed."""
         entity = self._entities[link.entity_id]
-        new_keys = [key for key in link.keys if entity.id not in self._ids_by_key.get(key, [])]
+        keys = [*link.keys, _any_type_key(link.local)]
+        new_keys = [key for key in keys if entity.id not in self._ids_by_key.get(key, [])]
         for key in new_keys:
             self._ids_by_key.setdefault(key, []).append(entity.id)
         counts = self._surface_counts.get(entity.id)
@@ -229,6 +262,21 @@ def _keys(local: LocalEntity) -> list[str]:
 
 def _key(entity_type: str, folded_name: str) -> str:
     return f"{entity_type}:{folded_name}"
+
+
+def _any_type_key(local: LocalEntity) -> str:
+    """The type-free key of a name ("*:openai" for ORG, PERSON or GPE "OpenAI")."""
+    return _key(ANY_TYPE, name_key(local.name))
+
+
+def _other_type_keys(local: LocalEntity) -> list[str]:
+    """Keys of entities this name may be under another type: its type-free key and, for one word that
+    is not a person's, the key of people with that surname ("Barnier" tagged ORG)."""
+    keys = [_any_type_key(local)]
+    tokens = person_name_tokens(local.name)
+    if local.type != PERSON and len(tokens) == 1:
+        keys.append(_key(PERSON, tokens[0]))
+    return keys
 
 
 def _is_bare_person(local: LocalEntity) -> bool:
