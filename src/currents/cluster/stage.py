@@ -311,11 +311,11 @@ class ClusterStage:
         names = {c.id: c for e in events for c in e.context}
         for event in events:
             related = []
+            story = story_of.get(event.id)
             for other in candidates[event.id]:
                 theirs = set(contexts.get(other, ()))
                 shared = [i for i in contexts[event.id] if i in theirs]
-                one_story = story_of.get(other) is not None and story_of.get(other) == story_of.get(event.id)
-                needed = 1 if one_story else self.config.related_min_shared
+                needed = 1 if story is not None and story_of.get(other) == story else self.config.related_min_shared
                 if len(shared) < needed:
                     continue
                 score = _weighted_overlap(shared, contexts[event.id], contexts[other], idf)
@@ -439,10 +439,12 @@ def _ordinal(day: str | None) -> int | None:
 def _name_variants(one: str, other: str) -> bool:
     """Whether two names are forms of one: the words of one among the other's ("Barnier", "Michel
     Barnier"), or one, three letters or more, the start of the other ("Fed", "Federal Reserve")."""
-    short, long = sorted((name_key(one), name_key(other)), key=len)
-    if not short:
+    shorter, longer = sorted((name_key(one), name_key(other)), key=len)
+    if not shorter:
         return False
-    return set(short.split()) <= set(long.split()) or (len(short) >= _MIN_PREFIX_NAME and long.startswith(short))
+    return set(shorter.split()) <= set(longer.split()) or (
+        len(shorter) >= _MIN_PREFIX_NAME and longer.startswith(shorter)
+    )
 
 
 def _restates(phrase: str, name: str) -> bool:
