@@ -33,6 +33,7 @@ from pathlib import Path
 
 import currents
 from currents.config import load_config
+from currents.text.countries import name_key
 from currents.text.nlp import load_pipeline
 from currents.text.understand import Understander
 
@@ -273,6 +274,24 @@ def speed(tmp: Path, repeat: int) -> None:
     encoder = "includes" if settings.cluster.embeddings else "excludes (cluster.embeddings off)"
     print(f"  ours {encoder} the sentence embeddings of titles and leads for clustering")
     print(f"  ratio ours / bare: {ours_s / bare_s:.2f}  (goal <= 1.25)")
+    print_split_names(tmp / f"speed-{repeat - 1}.db")
+
+
+def print_split_names(db: Path) -> None:
+    """How many names the store splits over several canonical entities: two pages for one name.
+
+    spaCy's small model types one name differently from one article to the next; linking joins such
+    mentions where the articles share context (text/linking.py), so no gold is needed to see the rest.
+    """
+    with currents.open(db) as app:
+        articles = [app.store.get_article(a.id) for a in app.store.iter_articles()]
+        ids = {e.entity_id for a in articles for e in a.entities if e.entity_id}
+        names = Counter(name_key(app.store.get_entity(i).name) for i in ids)
+    split = {name: count for name, count in names.items() if count > 1}
+    print(
+        f"  canonical entities over those articles: {len(ids):,}; names split over several: {len(split)}"
+        f" ({sum(split.values()) - len(split)} entities more than names)"
+    )
 
 
 def _seconds(runs: list[float]) -> str:
