@@ -404,3 +404,51 @@ def test_a_story_label_names_two_different_entities_and_a_phrase_that_adds_to_th
     assert label == "Michel Barnier, France: no-confidence vote"
     assert story_label([fed, reserve, france], []) == "Fed, France"
     assert story_label([], []) == "(unlabelled story)"
+
+
+# Two people sharing a surname, each named in full and then by surname alone, months apart.
+NAMESAKE_REPORTS = [
+    (
+        "Marta Quintela opens children's hospital",
+        "Health minister Marta Quintela opened a new children's hospital on Monday. Quintela said the wards "
+        "would take their first patients next week.",
+        "2024-03-04T08:00:00Z",
+        "Tidewater Post",
+    ),
+    (
+        "Quintela opens hospital for children",
+        "Marta Quintela, the health minister, cut the ribbon at the children's hospital. Quintela thanked "
+        "the nurses who had moved the equipment.",
+        "2024-03-04T10:00:00Z",
+        "Coast Wire",
+    ),
+    (
+        "Rui Quintela wins chess championship",
+        "Rui Quintela won the national chess championship on Sunday. Quintela, nineteen, beat the "
+        "defending champion in the final round.",
+        "2024-05-12T18:00:00Z",
+        "Tidewater Post",
+    ),
+    (
+        "Teenager Quintela takes chess title",
+        "The chess title went to Rui Quintela after a tense last game. Quintela said he had prepared the "
+        "opening for months.",
+        "2024-05-12T20:00:00Z",
+        "Coast Wire",
+    ),
+]
+
+
+def test_people_sharing_a_surname_head_two_stories(tmp_path, app):
+    feed = tmp_path / "namesakes.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"title": t, "text": x, "url": f"https://wire.example/q{i}", "source": s, "published": p}) + "\n"
+            for i, (t, x, p, s) in enumerate(NAMESAKE_REPORTS)
+        ),
+        encoding="utf-8",
+    )
+    app.ingest([feed])
+    events = list(app.store.iter_events())
+    assert len(events) == 2
+    assert events[0].story_id != events[1].story_id

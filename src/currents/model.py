@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 # Entity types (spaCy's labels) that name where things are: a setting rather than an actor.
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+PERSON_TYPE = "PERSON"
 
 
 @dataclass

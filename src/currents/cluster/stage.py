@@ -28,11 +28,12 @@ from currents.cluster.features import (
     instant,
     inverse_frequencies,
     normalise,
+    tokens,
     top,
 )
 from currents.cluster.grouping import Group, Grouping, GroupingParams
 from currents.config import ClusterConfig
-from currents.model import PLACE_TYPES, Article, ContextEntity, Entity, Event, RelatedEvent, Story
+from currents.model import PERSON_TYPE, PLACE_TYPES, Article, ContextEntity, Entity, Event, RelatedEvent, Story
 from currents.progress import Progress
 from currents.store import Store
 from currents.text.countries import name_key
@@ -175,7 +176,9 @@ class ClusterStage:
             last_published=published[-1] if published else None,
             context=self._context(members, group.entities),
             keyphrases=_common_phrases([a.keyphrases for a in members], self.config.context_size),
-            vector=self._vector(group.terms, self._story_weights(group.entities, members)),
+            vector=self._vector(
+                _without(group.terms, _person_name_words(members)), self._story_weights(group.entities, members)
+            ),
             first_day=date.fromordinal(group.first_day).isoformat() if group.first_day is not None else None,
             # Open-ended (undated news after its latest background fact): reopened by entities, not by days.
             last_day=date.fromordinal(group.last_day).isoformat() if group.last_day not in (None, OPEN_END) else None,
@@ -451,6 +454,29 @@ def _restates(phrase: str, name: str) -> bool:
     """Whether a keyphrase says no more than a name, or names it among its words ("Prime Minister Attal")."""
     words, named = name_key(phrase).split(), name_key(name).split()
     return bool(named) and (set(words) <= set(named) or set(named) <= set(words))
+
+
+def _person_name_words(members: list[Article]) -> set[str]:
+    """The words of people the articles name in full and also by surname alone ("Barack Obama", "Obama").
+
+    The entity vector carries such a person; as terms, the surname would also match the person's
+    relatives and namesakes, which entities tell apart (a story about Michelle Obama is not one about
+    Barack Obama). The surname alone among the name's own forms says the tagger's person is one:
+    a "Boeing Starliner" it mistyped is not called "Starliner" under that name.
+    """
+    words: set[str] = set()
+    for article in members:
+        for entity in article.entities:
+            name = tokens(entity.name)
+            if entity.type != PERSON_TYPE or len(name) < 2:
+                continue
+            if any(tokens(form) == name[-1:] for form in entity.surfaces):
+                words.update(name)
+    return words
+
+
+def _without(vector: Vector, keys: set[str]) -> Vector:
+    return {key: value for key, value in vector.items() if key not in keys} if keys else vector
 
 
 def _positive(vector: Vector) -> Vector:

@@ -359,13 +359,20 @@ class SQLiteStore(SQLitePortalReads, Store):
             ).fetchall()
             entities: dict[str, list[LocalEntity]] = {}
             for r in self._db.execute(
-                "SELECT ae.article_id, ae.entity_id, ae.name, ae.mentions, ae.first_offset, e.type"
+                "SELECT ae.article_id, ae.entity_id, ae.name, ae.surfaces, ae.mentions, ae.first_offset, e.type"
                 f" FROM article_entities ae JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id IN ({marks})"
                 " ORDER BY ae.first_offset",
                 chunk,
             ):
                 entities.setdefault(r["article_id"], []).append(
-                    LocalEntity(r["name"], r["type"], [], r["mentions"], r["first_offset"], r["entity_id"])
+                    LocalEntity(
+                        r["name"],
+                        r["type"],
+                        json.loads(r["surfaces"]),
+                        r["mentions"],
+                        r["first_offset"],
+                        r["entity_id"],
+                    )
                 )
             facts: dict[str, list[DatedFact]] = {}
             for r in self._db.execute(

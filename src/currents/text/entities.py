@@ -61,12 +61,12 @@ from spacy.attrs import ENT_TYPE, IS_ALPHA, IS_SPACE, LIKE_URL, ORTH, POS
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span
 
-from currents.model import PLACE_TYPES, LocalEntity
+from currents.model import PERSON_TYPE, PLACE_TYPES, LocalEntity
 from currents.text.countries import MAX_ABBREVIATION, abbreviation, country_for, name_key, regional_adjectives
 from currents.text.nlp import sentences_of, text_of
 from currents.text.spans import MODEL_CODE, Piece, entity_pieces, ministry_forms
 
-PERSON, COUNTRY_TYPE, NORP, ORG_TYPE = "PERSON", "GPE", "NORP", "ORG"
+PERSON, COUNTRY_TYPE, NORP, ORG_TYPE = PERSON_TYPE, "GPE", "NORP", "ORG"
 # Types whose names have acronyms ("ICC", "UNSC", "NATO"); countries have theirs in the country table.
 ACRONYM_TYPES = frozenset({"ORG", "LAW", "EVENT", "FAC", "PRODUCT", "NORP"})
 
