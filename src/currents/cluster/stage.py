@@ -293,7 +293,7 @@ class ClusterStage:
 
     def _story_label(self, entities: Vector, keyphrases: list[str]) -> str:
         ranked = (self.store.get_entity(i) for i in top(_positive(entities), self.config.context_size))
-        return story_label([entity for entity in ranked if entity], keyphrases)
+        return story_label((entity for entity in ranked if entity), keyphrases)
 
     # -- related events -------------------------------------------------------
     def _relate(self, events: list[Event], stories: list[Story]) -> None:
@@ -327,17 +327,20 @@ class ClusterStage:
             self.store.save_related(event.id, related[: self.config.related_limit])
 
 
-def story_label(ranked: list[Entity], keyphrases: list[str]) -> str:
+def story_label(ranked: Iterable[Entity], keyphrases: list[str]) -> str:
     """The two most central entities' names, then the most shared keyphrase: "ICC, Russia: withdrawal".
 
     Each part says something the others do not: an entity that is a name variant of one already
     in the label ("Barnier" beside "Michel Barnier", "Fed" beside "Federal Reserve") is passed over,
-    and so is a keyphrase that restates a named entity ("ICC", "Prime Minister Attal").
+    and so is a keyphrase that restates a named entity ("ICC", "Prime Minister Attal"). `ranked` is
+    read only until two are named (the stage reads each entity from the store).
     """
     named: list[Entity] = []
     for entity in ranked:
-        if len(named) < 2 and not any(_name_variants(entity.name, other.name) for other in named):
+        if not any(_name_variants(entity.name, other.name) for other in named):
             named.append(entity)
+            if len(named) == 2:
+                break
     label = ", ".join(entity.name for entity in named)
     forms = [form for entity in named for form in (entity.name, *entity.aliases)]
     phrase = next((p for p in keyphrases if not any(_restates(p, form) for form in forms)), None)
@@ -445,13 +448,12 @@ def _name_variants(one: str, other: str) -> bool:
     shorter, longer = sorted((name_key(one), name_key(other)), key=len)
     if not shorter:
         return False
-    return set(shorter.split()) <= set(longer.split()) or (
-        len(shorter) >= _MIN_PREFIX_NAME and longer.startswith(shorter)
-    )
+    return _restates(one, other) or (len(shorter) >= _MIN_PREFIX_NAME and longer.startswith(shorter))
 
 
 def _restates(phrase: str, name: str) -> bool:
-    """Whether a keyphrase says no more than a name, or names it among its words ("Prime Minister Attal")."""
+    """Whether a keyphrase (or name) says no more than a name, or names it among its words ("Prime
+    Minister Attal"): the words of one among the other's."""
     words, named = name_key(phrase).split(), name_key(name).split()
     return bool(named) and (set(words) <= set(named) or set(named) <= set(words))
 
