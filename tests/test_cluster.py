@@ -285,6 +285,26 @@ def test_an_embedding_likeness_weighs_less_beside_a_full_lead_than_beside_a_head
     assert len(_members(grouping.fit(leads))) == 2, "full leads sharing no word or name: two happenings"
 
 
+def test_a_thinly_reported_event_alone_joins_the_story_it_fits_best_at_a_lower_bar():
+    grouping = _event_grouping(threshold=0.13, window_days=None, attach_max_reports=2, attach_threshold=0.06)
+
+    def event(name: str, shared: float, reports: int) -> Features:
+        # Cosine `shared` with the quake story (and shared x shared with another such event).
+        terms = {"quake": shared, name: float(np.sqrt(1 - shared**2))}
+        return Features(name, None, None, None, None, terms=terms, reports=reports)
+
+    story = [event("first", 1.0, 5), event("second", 1.0, 4)]
+    witness = event("witness", 0.08, reports=1)  # under the story threshold, over the attach one
+    assert _members(grouping.fit([*story, witness])) == {frozenset({"first", "second", "witness"})}
+    without = _event_grouping(threshold=0.13, window_days=None)
+    assert frozenset({"witness"}) in _members(without.fit([*story, witness]))
+    rescue = event("rescue", 0.08, reports=3)
+    assert frozenset({"rescue"}) in _members(grouping.fit([*story, rescue])), "three reports: a thread of its own"
+    # Two lone events as alike as that do not make a story of their own.
+    asides = [event("aside", 0.3, reports=1), event("other", 0.3, reports=1)]
+    assert len(_members(grouping.fit(asides))) == 2
+
+
 def test_events_regrouped_apart_get_distinct_ids_never_a_stored_events():
     # A stored event's id came from its first member; regrouped, that member is alone and the rest
     # keeps the id. Two events with one id would overwrite each other's members.

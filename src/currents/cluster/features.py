@@ -48,6 +48,8 @@ class Features:
     entities: Vector = field(default_factory=dict)
     # Normalised sentence embedding of title and lead (None: not embedded).
     embedding: np.ndarray | None = None
+    # How many articles the item stands for: 1 for an article, its reports for an event.
+    reports: int = 1
 
     @property
     def sort_key(self) -> tuple:

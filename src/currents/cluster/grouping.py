@@ -5,6 +5,8 @@ order, so shuffling the input cannot change the outcome. Each item joins the
 most similar group within reach or starts one; a second pass then moves every
 item to the group it now fits best (groups formed late can take items from
 groups formed early), which removes most of what visiting order still decides.
+Last, an item reported once or twice and still alone may join the established
+group it fits best at a lower threshold (see `_attach_lone_items`).
 Within reach means within the time window, and for an item with bounded days
 only groups that such items date: the stage reopens stored events for those by
 their days, for open-ended and undated ones by shared entities, so a batch
@@ -56,6 +58,11 @@ class GroupingParams:
     # Items with more weighted terms than this weigh the embedding likeness less, by this many over
     # their count (0: all fully): see `_scores`.
     semantic_full_terms: int = 0
+    # An item left alone in its group that stands for at most `attach_max_reports` articles joins the
+    # established group (two or more items, or stored) it scores best against, if at least
+    # `attach_threshold`: see `_attach_lone_items`. 0: items are never attached.
+    attach_max_reports: int = 0
+    attach_threshold: float = 0.0
 
 
 @dataclass
@@ -127,6 +134,11 @@ def _homes(near: dict[str, list[str]], item: Features, home: dict[str, int]) -> 
     return {home[other] for other in near.get(item.id, ()) if other in home}
 
 
+def _alone(group: Group) -> bool:
+    """A group formed in this run with at most one member: not a thread to join, nor one to keep."""
+    return group.id is None and len(group.members) <= 1
+
+
 def _add(total: Vector, norm2: float, vector: Vector, weight: float) -> float:
     """Add `weight` x `vector` into `total` in place; returns the new squared norm."""
     cross = dot(vector, total)
@@ -156,10 +168,9 @@ class Grouping:
             if best is None:
                 best = len(groups)
                 groups.append(Group())
-            groups[best].join(item)
-            self._index(index, best, item)
-            home[item.id] = best
+            self._place(item, best, groups, index, home)
         self._reassign(items, groups, index, home, near)
+        self._attach_lone_items(items, groups, index, home, near)
         return [g for g in groups if g.members or g.id is not None]
 
     def _near(self, items: list[Features]) -> dict[str, list[str]]:
@@ -181,12 +192,48 @@ class Grouping:
             position = home[item.id]
             groups[position].leave(item)
             scores = self._scores(item, groups, self._lookup(item, index, _homes(near, item, home)) | {position})
-            best = self._pick(scores)
+            best = self._pick(scores, self.params.threshold)
             if best is None or scores[best] <= scores.get(position, 0.0):
                 best = position
-            groups[best].join(item)
-            self._index(index, best, item)
-            home[item.id] = best
+            self._place(item, best, groups, index, home)
+
+    def _attach_lone_items(
+        self,
+        items: list[Features],
+        groups: list[Group],
+        index: dict[str, list[int]],
+        home: dict[str, int],
+        near: dict[str, list[str]],
+    ) -> None:
+        """Let thinly reported items alone in their group join the established group they fit best.
+
+        One threshold cannot serve both ends: an item reported once or twice says little, so its
+        likeness to the thread it belongs to is often low (a piece on one witness of an attack, one
+        match of a season), yet starting a thread needs the full threshold. Such an item joins a group
+        of two or more items (or a stored one) at the lower `attach_threshold`; two lone items never
+        make a group this way, and one reported more often stands as a thread of its own.
+        """
+        params = self.params
+        if not params.attach_max_reports:
+            return
+        for item in sorted(items, key=lambda f: f.sort_key):
+            position = home[item.id]
+            if item.reports > params.attach_max_reports or not _alone(groups[position]):
+                continue
+            candidates = self._lookup(item, index, _homes(near, item, home)) - {position}
+            scores = self._scores(item, groups, {c for c in candidates if not _alone(groups[c])})
+            best = self._pick(scores, params.attach_threshold)
+            if best is not None:
+                groups[position].leave(item)
+                self._place(item, best, groups, index, home)
+
+    def _place(
+        self, item: Features, position: int, groups: list[Group], index: dict[str, list[int]], home: dict[str, int]
+    ) -> None:
+        """Put the item in the group at `position` and index that group under its keys."""
+        groups[position].join(item)
+        self._index(index, position, item)
+        home[item.id] = position
 
     def _index(self, index: dict[str, list[int]], position: int, item: Features | Group) -> None:
         for key in self._keys(item):
@@ -202,12 +249,13 @@ class Grouping:
         self, item: Features, groups: list[Group], index: dict[str, list[int]], also: set[int]
     ) -> int | None:
         """The best group at or above the threshold among the candidates by key and `also`."""
-        return self._pick(self._scores(item, groups, self._lookup(item, index, also)))
+        return self._pick(self._scores(item, groups, self._lookup(item, index, also)), self.params.threshold)
 
-    def _pick(self, scores: dict[int, float]) -> int | None:
-        """The highest-scoring group (ties: the first formed) if it reaches the threshold."""
+    @staticmethod
+    def _pick(scores: dict[int, float], threshold: float) -> int | None:
+        """The highest-scoring group (ties: the first formed) if it reaches `threshold`."""
         best = max(scores, key=lambda position: (scores[position], -position), default=None)
-        return best if best is not None and scores[best] >= self.params.threshold else None
+        return best if best is not None and scores[best] >= threshold else None
 
     def _lookup(self, item: Features, index: dict[str, list[int]], also: set[int]) -> set[int]:
         return also.union(self._candidates(item, index))

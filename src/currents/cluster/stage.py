@@ -81,6 +81,8 @@ class ClusterStage:
             GroupingParams(
                 term_share=config.story_term_share,
                 threshold=config.story_threshold,
+                attach_max_reports=config.story_attach_max_reports,
+                attach_threshold=config.story_attach_threshold,
                 window_days=None,
                 lookup_keys=config.lookup_keys,
                 postings_scanned=config.postings_scanned,
@@ -423,6 +425,7 @@ def _event_features(event: Event) -> Features:
     features.published = instant(event.first_published) if event.first_published else None
     features.first_day = _ordinal(event.first_day)
     features.last_day = _ordinal(event.last_day) if event.last_day else (OPEN_END if event.first_day else None)
+    features.reports = len(event.article_ids)
     return features
 
 
