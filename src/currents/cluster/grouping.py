@@ -5,12 +5,12 @@ order, so shuffling the input cannot change the outcome. Each item joins the
 most similar group within reach or starts one; a second pass then moves every
 item to the group it now fits best (groups formed late can take items from
 groups formed early), which removes most of what visiting order still decides.
-Last, an item reported once or twice and still alone may join the established
-group it fits best at a lower threshold (see `_attach_lone_items`).
 Within reach means within the time window, and for an item with bounded days
 only groups that such items date: the stage reopens stored events for those by
 their days, for open-ended and undated ones by shared entities, so a batch
-regroups what grouping everything at once would have compared.
+regroups what grouping everything at once would have compared. Last, an item
+reported once or twice and still alone may join the established group it fits
+best at a lower threshold (see `_attach_lone_items`).
 
 Candidate groups come from an inverted index over each group's heaviest terms
 and entities, scanning only the latest `postings_scanned` groups per key, so
