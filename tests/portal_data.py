@@ -122,6 +122,6 @@ def _add_events(portal: currents.Currents) -> None:
     )
     store.replace_events([], [harbour, treaty])
     story = Story("valdoria-water", "Valdoria and the water treaty", ["treaty-exit", "harbour-vote"], "2024-04-30", "2024-05-01")
-    store.replace_stories([], [story], context_size=5)
+    store.replace_stories([], [story], context_size=5, lookup_terms=12)
     shared = [ContextEntity(valdoria.id, "Valdoria", "GPE")]
     store.save_related("harbour-vote", [RelatedEvent("treaty-exit", 0.5, shared)])

@@ -147,6 +147,30 @@ def _headline_feed(path: Path, headlines: list[tuple[str, str, str]]) -> Path:
     return path
 
 
+# A strike over three weeks: two events naming the port, then a settlement that names nothing.
+STRIKE_HEADLINES = [
+    ("Harbour strike halts ferries across Lisnagh as dockers walk out", "2024-02-05T07:00:00Z", "Tidewater Post"),
+    ("Lisnagh dockers strike, stranding ferry passengers", "2024-02-05T09:30:00Z", "Morning Ledger"),
+    ("Lisnagh harbour strike enters second week as ferry queues grow", "2024-02-12T08:00:00Z", "Coast Wire"),
+    ("Dockers strike over harbour pay drags on, ferries still idle in Lisnagh", "2024-02-12T10:00:00Z", "Tidewater Post"),
+    ("Dockers end harbour strike after pay deal, ferries sail again", "2024-02-26T07:30:00Z", "Coast Wire"),
+]
+
+
+def test_a_later_event_finds_its_stored_story_by_shared_words_alone(tmp_path):
+    with currents.open(tmp_path / "at-once.db") as app:
+        app.ingest([_headline_feed(tmp_path / "all.jsonl", STRIKE_HEADLINES)])
+        at_once = _partition(app, "story")
+    assert len(at_once) == 1, "one strike, one story"
+    with currents.open(tmp_path / "later.db") as app:
+        app.ingest([_headline_feed(tmp_path / "first.jsonl", STRIKE_HEADLINES[:4])])
+        # The feed later holds the settlement too (what it held before is skipped as duplicates).
+        app.ingest([_headline_feed(tmp_path / "later.jsonl", STRIKE_HEADLINES)])
+        [late] = [a for a in app.store.iter_articles() if a.title == STRIKE_HEADLINES[4][0]]
+        assert not [e for e in late.entities if e.entity_id], "the settlement names no one, so names cannot find it"
+        assert _partition(app, "story") == at_once
+
+
 def _event_titles(app: currents.Currents) -> set[frozenset[str]]:
     return {frozenset(app.store.get_article(i).title for i in e.article_ids) for e in app.store.iter_events()}
 

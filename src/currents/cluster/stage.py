@@ -220,9 +220,7 @@ class ClusterStage:
         come out as one grouping of all those events would make them, whatever order the events
         arrived in; only the older rest of a longer story stays put, as its summed vector.
         """
-        candidate_ids = {e.story_id for e in old_events if e.story_id}
-        context = [c.id for e in events for c in e.context[: self.config.lookup_keys]]
-        candidate_ids.update(i for i, _n in self.store.story_ids_sharing_entities(context, self.config.postings_scanned))
+        candidate_ids = {e.story_id for e in old_events if e.story_id} | self._stories_sharing_keys(events)
         stored = self.store.get_stories(sorted(candidate_ids))
         regrouped = {e.id for e in old_events} | {e.id for e in events}
         reopened = self.store.get_events(self._reopened_story_events(stored, regrouped))
@@ -250,8 +248,21 @@ class ClusterStage:
             seed = group.id is not None
             kept = kept_events.get(story_id, []) if seed else []
             stories.append(self._story(story_id, group, kept, members, previous.get(story_id) if seed else None))
-        self.store.replace_stories([], stories, self.config.context_size)
+        self.store.replace_stories([], stories, self.config.context_size, self.config.lookup_keys)
         return stories
+
+    def _stories_sharing_keys(self, events: list[Event]) -> set[str]:
+        """The stored stories sharing the most context entities and heavy terms with the events.
+
+        Both keys, as grouping looks groups up by both: a story found by names alone would miss a
+        report that shares only words with it, which grouping everything at once would have joined.
+        """
+        keys, limit = self.config.lookup_keys, self.config.postings_scanned
+        entities = [c.id for e in events for c in e.context[:keys]]
+        terms = [term for e in events for term in top(e.vector.get("terms", {}), keys)]
+        shared: Counter[str] = Counter(dict(self.store.story_ids_sharing_entities(entities, limit)))
+        shared.update(dict(self.store.story_ids_sharing_terms(terms, limit)))
+        return {story_id for story_id, _n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]}
 
     def _stored_story_ids(self, story_ids: list[str]) -> set[str]:
         return {story.id for story in self.store.get_stories(story_ids)}

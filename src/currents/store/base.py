@@ -137,6 +137,13 @@ class Store(abc.ABC):
     def story_ids_sharing_entities(self, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]: ...
 
     @abc.abstractmethod
+    def story_ids_sharing_terms(self, terms: Iterable[str], limit: int) -> list[tuple[str, int]]:
+        """Stories whose heaviest terms hold the most of `terms`, with how many each shares, most first.
+
+        As for entities, at most `limit` stories are looked at per term.
+        """
+
+    @abc.abstractmethod
     def event_context_ids(self, event_ids: Iterable[str]) -> dict[str, list[str]]:
         """Each event's context entity ids, ranked (a lean read for comparing many events)."""
 
@@ -148,11 +155,14 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def replace_stories(self, removed: Iterable[str], stories: Iterable[Story], context_size: int) -> None:
+    def replace_stories(
+        self, removed: Iterable[str], stories: Iterable[Story], context_size: int, lookup_terms: int
+    ) -> None:
         """Delete the `removed` stories and write `stories`, setting their events' and articles' story.
 
-        A story's context becomes the `context_size` entities most of its events name; stories left
-        without events are deleted.
+        A story's context becomes the `context_size` entities most of its events name, and the
+        `lookup_terms` heaviest terms of its vector find it by words (`story_ids_sharing_terms`);
+        stories left without events are deleted.
         """
 
     @abc.abstractmethod

@@ -448,14 +448,19 @@ class SQLiteStore(SQLitePortalReads, Store):
     def story_ids_sharing_entities(self, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]:
         return self._sharing("story_entities", "story_id", entity_ids, limit)
 
-    def _sharing(self, table: str, column: str, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]:
-        # At most `limit` holders per entity: an entity named everywhere (a country, a league) would
+    def story_ids_sharing_terms(self, terms: Iterable[str], limit: int) -> list[tuple[str, int]]:
+        return self._sharing("story_terms", "story_id", terms, limit, key="term")
+
+    def _sharing(
+        self, table: str, column: str, keys: Iterable[str], limit: int, key: str = "entity_id"
+    ) -> list[tuple[str, int]]:
+        # At most `limit` holders per key: an entity named everywhere (a country, a league) would
         # otherwise make one lookup cost as much as the store is large; rare entities, the ones that
         # say two events are related, are listed whole.
         shared: Counter[str] = Counter()
-        for entity_id in dict.fromkeys(entity_ids):
+        for value in dict.fromkeys(keys):
             rows = self._db.execute(
-                f"SELECT {column} FROM {table} WHERE entity_id = ? ORDER BY {column} LIMIT ?", (entity_id, limit)
+                f"SELECT {column} FROM {table} WHERE {key} = ? ORDER BY {column} LIMIT ?", (value, limit)
             )
             shared.update(row[0] for row in rows)
         return sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
@@ -517,7 +522,9 @@ class SQLiteStore(SQLitePortalReads, Store):
                 [event.id, event.story_id, *chunk],
             )
 
-    def replace_stories(self, removed: Iterable[str], stories: Iterable[Story], context_size: int) -> None:
+    def replace_stories(
+        self, removed: Iterable[str], stories: Iterable[Story], context_size: int, lookup_terms: int
+    ) -> None:
         with self.transaction():
             for chunk in _chunks(list(removed)):
                 marks = ",".join("?" * len(chunk))
@@ -525,10 +532,10 @@ class SQLiteStore(SQLitePortalReads, Store):
                 self._db.execute(f"UPDATE articles SET story_id = NULL WHERE story_id IN ({marks})", chunk)
                 self._db.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
             for story in stories:
-                self._write_story(story, context_size)
+                self._write_story(story, context_size, lookup_terms)
             self._db.execute("DELETE FROM stories WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.story_id = stories.id)")
 
-    def _write_story(self, story: Story, context_size: int) -> None:
+    def _write_story(self, story: Story, context_size: int, lookup_terms: int) -> None:
         self._db.execute(
             "INSERT INTO stories (id, label, first_date, last_date, keyphrases, vector) VALUES (?,?,?,?,?,?)"
             " ON CONFLICT(id) DO UPDATE SET label = excluded.label, first_date = excluded.first_date,"
@@ -548,6 +555,12 @@ class SQLiteStore(SQLitePortalReads, Store):
             " FROM event_entities WHERE event_id IN (SELECT id FROM events WHERE story_id = ?)"
             " GROUP BY entity_id ORDER BY count(*) DESC, entity_id LIMIT ?",
             (story.id, story.id, context_size),
+        )
+        self._db.execute("DELETE FROM story_terms WHERE story_id = ?", (story.id,))
+        self._db.execute(
+            "INSERT INTO story_terms (story_id, term) SELECT ?, key FROM json_each(?, '$.terms')"
+            " ORDER BY value DESC, key LIMIT ?",
+            (story.id, _json(story.vector), lookup_terms),
         )
 
     def save_related(self, event_id: str, related: list[RelatedEvent]) -> None:
