@@ -556,11 +556,12 @@ class SQLiteStore(SQLitePortalReads, Store):
             " GROUP BY entity_id ORDER BY count(*) DESC, entity_id LIMIT ?",
             (story.id, story.id, context_size),
         )
+        # Its lookup terms: the heaviest of the vector just written.
         self._db.execute("DELETE FROM story_terms WHERE story_id = ?", (story.id,))
         self._db.execute(
-            "INSERT INTO story_terms (story_id, term) SELECT ?, key FROM json_each(?, '$.terms')"
-            " ORDER BY value DESC, key LIMIT ?",
-            (story.id, _json(story.vector), lookup_terms),
+            "INSERT INTO story_terms (story_id, term) SELECT s.id, t.key FROM stories s, json_each(s.vector, '$.terms') t"
+            " WHERE s.id = ? ORDER BY t.value DESC, t.key LIMIT ?",
+            (story.id, lookup_terms),
         )
 
     def save_related(self, event_id: str, related: list[RelatedEvent]) -> None:
