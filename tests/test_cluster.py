@@ -115,17 +115,8 @@ def test_headline_only_articles_cluster_by_what_they_report(tmp_path, app):
         ("Orbital telescope Vantiel sends first images of the Corvane nebula", "2024-02-05T08:00:00Z", "Tidewater Post"),
         ("First Vantiel telescope pictures show Corvane nebula in detail", "2024-02-06T06:45:00Z", "Coast Wire"),
     ]
-    feed = tmp_path / "headlines.jsonl"
-    feed.write_text(
-        "".join(
-            json.dumps({"title": t, "url": f"https://news.example/{i}", "source": s, "published": p}) + "\n"
-            for i, (t, p, s) in enumerate(headlines)
-        ),
-        encoding="utf-8",
-    )
-    app.ingest([feed])
-    events = {frozenset(a.title for a in map(app.store.get_article, e.article_ids)) for e in app.store.iter_events()}
-    assert events == {frozenset(t for t, _, _ in headlines[:3]), frozenset(t for t, _, _ in headlines[3:])}
+    app.ingest([_headline_feed(tmp_path / "headlines.jsonl", headlines)])
+    assert _event_titles(app) == {frozenset(t for t, _, _ in headlines[:3]), frozenset(t for t, _, _ in headlines[3:])}
 
 
 # One happening told in words the two headlines do not share, and an unrelated one the same morning.

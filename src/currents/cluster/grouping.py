@@ -129,11 +129,6 @@ class Group:
         self.embedding_norm2 = float(self.embedding @ self.embedding)
 
 
-def _homes(near: dict[str, list[str]], item: Features, home: dict[str, int]) -> set[int]:
-    """The groups the item's nearest items by embedding are in now (those placed already)."""
-    return {home[other] for other in near.get(item.id, ()) if other in home}
-
-
 def _alone(group: Group) -> bool:
     """A group formed in this run with at most one member: not a thread to join, nor one to keep."""
     return group.id is None and len(group.members) <= 1
@@ -164,7 +159,8 @@ class Grouping:
         near = self._near(items)
         home: dict[str, int] = {}
         for item in sorted(items, key=lambda f: f.sort_key):
-            best = self._best(item, groups, index, _homes(near, item, home))
+            scores = self._scores(item, groups, self._reachable(item, index, home, near))
+            best = self._pick(scores, self.params.threshold)
             if best is None:
                 best = len(groups)
                 groups.append(Group())
@@ -191,7 +187,7 @@ class Grouping:
         for item in sorted(items, key=lambda f: f.sort_key):
             position = home[item.id]
             groups[position].leave(item)
-            scores = self._scores(item, groups, self._lookup(item, index, _homes(near, item, home)) | {position})
+            scores = self._scores(item, groups, self._reachable(item, index, home, near) | {position})
             best = self._pick(scores, self.params.threshold)
             if best is None or scores[best] <= scores.get(position, 0.0):
                 best = position
@@ -220,7 +216,7 @@ class Grouping:
             position = home[item.id]
             if item.reports > params.attach_max_reports or not _alone(groups[position]):
                 continue
-            candidates = self._lookup(item, index, _homes(near, item, home)) - {position}
+            candidates = self._reachable(item, index, home, near) - {position}
             scores = self._scores(item, groups, {c for c in candidates if not _alone(groups[c])})
             best = self._pick(scores, params.attach_threshold)
             if best is not None:
@@ -245,20 +241,19 @@ class Grouping:
         size = self.params.lookup_keys
         return [f"t:{k}" for k in top(item.terms, size)] + [f"e:{k}" for k in top(item.entities, size)]
 
-    def _best(
-        self, item: Features, groups: list[Group], index: dict[str, list[int]], also: set[int]
-    ) -> int | None:
-        """The best group at or above the threshold among the candidates by key and `also`."""
-        return self._pick(self._scores(item, groups, self._lookup(item, index, also)), self.params.threshold)
-
     @staticmethod
     def _pick(scores: dict[int, float], threshold: float) -> int | None:
         """The highest-scoring group (ties: the first formed) if it reaches `threshold`."""
         best = max(scores, key=lambda position: (scores[position], -position), default=None)
         return best if best is not None and scores[best] >= threshold else None
 
-    def _lookup(self, item: Features, index: dict[str, list[int]], also: set[int]) -> set[int]:
-        return also.union(self._candidates(item, index))
+    def _reachable(
+        self, item: Features, index: dict[str, list[int]], home: dict[str, int], near: dict[str, list[str]]
+    ) -> set[int]:
+        """The groups to score the item against: those sharing the most lookup keys with it, and those
+        its nearest items by embedding are in now (those placed already)."""
+        nearest = {home[other] for other in near.get(item.id, ()) if other in home}
+        return nearest.union(self._candidates(item, index))
 
     def _scores(self, item: Features, groups: list[Group], positions: set[int]) -> dict[int, float]:
         """The item's score against each candidate group within reach.
