@@ -43,8 +43,12 @@ class Entity:
 
     id: str
     name: str
+    # The type most of its linked names were tagged with (see `type_counts`).
     type: str
     aliases: list[str] = field(default_factory=list)
+    # How many names linked to it (an article's mentions of one name count once) the tagger gave each
+    # type: spaCy types one name differently from one article to the next ("Arsenal" as ORG and GPE).
+    type_counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

@@ -32,7 +32,7 @@ from currents.model import (
     summary_record,
 )
 from currents.store.base import Store
-from currents.store.sqlite_portal import IN_JSON_IDS, SQLitePortalReads
+from currents.store.sqlite_portal import IN_JSON_IDS, SQLitePortalReads, entity_from_row
 from currents.text.dedup import Fingerprint
 from currents.text.names import slugify
 
@@ -297,16 +297,16 @@ class SQLiteStore(SQLitePortalReads, Store):
                 chunk,
             )
             for row in rows:
-                found.setdefault(row["key"], []).append(_entity(row))
+                found.setdefault(row["key"], []).append(entity_from_row(row))
         return found
 
     def save_entity(self, entity: Entity, keys: Iterable[str]) -> None:
         with self.transaction():
             self._db.execute(
-                "INSERT INTO entities (id, name, type, aliases) VALUES (?,?,?,?)"
+                "INSERT INTO entities (id, name, type, aliases, type_counts) VALUES (?,?,?,?,?)"
                 " ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type,"
-                " aliases = excluded.aliases",
-                (entity.id, entity.name, entity.type, _json(entity.aliases)),
+                " aliases = excluded.aliases, type_counts = excluded.type_counts",
+                (entity.id, entity.name, entity.type, _json(entity.aliases), _json(entity.type_counts)),
             )
             self._db.executemany(
                 "INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?, ?)",
@@ -315,7 +315,7 @@ class SQLiteStore(SQLitePortalReads, Store):
 
     def get_entity(self, entity_id: str) -> Entity | None:
         row = self._db.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
-        return _entity(row) if row else None
+        return entity_from_row(row) if row else None
 
     def co_entities(self, entity_id: str, limit: int = 200) -> set[str]:
         rows = self._db.execute(
@@ -833,10 +833,6 @@ def _datetime(value: str | None) -> datetime | None:
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _entity(row: sqlite3.Row) -> Entity:
-    return Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"]))
 
 
 def _statements(sql: str) -> list[str]:

@@ -131,7 +131,7 @@ class SQLitePortalReads:
             "SELECT * FROM entities WHERE event_count > 0 ORDER BY event_count DESC, name, id LIMIT ? OFFSET ?",
             (-1 if limit is None else limit, offset),
         )
-        return [(Entity(r["id"], r["name"], r["type"], json.loads(r["aliases"])), r["event_count"]) for r in rows]
+        return [(entity_from_row(r), r["event_count"]) for r in rows]
 
     def count_entities_with_events(self) -> int:
         return self._db.execute("SELECT count(*) FROM entities WHERE event_count > 0").fetchone()[0]
@@ -290,3 +290,7 @@ def marked_segments(marked: str) -> list[tuple[str, bool]]:
         matched, _end, rest = piece.partition(_MARK_END) if i else ("", "", piece)
         segments.extend((text, is_match) for text, is_match in ((matched, True), (rest, False)) if text)
     return segments
+
+
+def entity_from_row(row: sqlite3.Row) -> Entity:
+    return Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"]), json.loads(row["type_counts"]))

@@ -30,8 +30,9 @@ may name several entities; the rules that pick one are:
   context, or a new entity.
 
 Ids are slugs of the first name seen (text/names.slugify), suffixed when taken,
-and never change. Entities, keys and context are cached per linker, so a batch
-of articles costs one key query per article plus writes for what changed.
+and never change. An entity's type is the one most of the names linked to it
+were tagged with. Entities, keys and context are cached per linker, so a batch
+of articles costs one key query per article plus one write per entity it names.
 """
 
 from __future__ import annotations
@@ -79,8 +80,6 @@ class EntityLinker:
         self._context: dict[str, set[str]] = {}
         self._pending_context: dict[str, set[str]] = {}
         self._surface_counts: dict[str, Counter[str]] = {}
-        # Entities created or renamed since they were last written.
-        self._unsaved: set[str] = set()
 
     def link(self, article: Article) -> None:
         """Set `entity_id` on each of `article.entities`, merging entities that turn out to be one.
@@ -214,17 +213,16 @@ class EntityLinker:
         while entity_id in self._entities or self.store.get_entity(entity_id) is not None:
             entity_id, suffix = f"{base}-{suffix}", suffix + 1
         self._entities[entity_id] = Entity(entity_id, local.name, local.type, [])
-        self._unsaved.add(entity_id)
         return entity_id
 
     def _rename(self, entity_id: str, name: str) -> None:
         """A surname-only or acronym-only entity takes the full name it turned out to have (its id stays)."""
         self._entities[entity_id].name = name
-        self._unsaved.add(entity_id)
 
     def _record(self, link: _Link) -> None:
-        """Register new keys and surfaces of the linked entity; write it if anything changed."""
+        """Register new keys, surfaces and the type of the linked name on its entity, and write it."""
         entity = self._entities[link.entity_id]
+        _count_type(entity, link.local.type)
         keys = [*link.keys, _any_type_key(link.local)]
         new_keys = [key for key in keys if entity.id not in self._ids_by_key.get(key, [])]
         for key in new_keys:
@@ -237,11 +235,20 @@ class EntityLinker:
         counts.update(link.local.surfaces)
         if len(counts) > MAX_COUNTED_SURFACES:
             self._surface_counts[entity.id] = counts = Counter(dict(counts.most_common(MAX_COUNTED_SURFACES // 2)))
-        aliases = [alias for alias, _ in counts.most_common(MAX_ALIASES)]
-        if new_keys or aliases != entity.aliases or entity.id in self._unsaved:
-            entity.aliases = aliases
-            self.store.save_entity(entity, new_keys)
-            self._unsaved.discard(entity.id)
+        entity.aliases = [alias for alias, _ in counts.most_common(MAX_ALIASES)]
+        self.store.save_entity(entity, new_keys)
+
+
+def _count_type(entity: Entity, entity_type: str) -> None:
+    """Count one more name of `entity_type` linked to the entity, which takes the type counted most.
+
+    Counted, not first seen: which article came first must not decide what an entity is. A tie keeps
+    the type it has, so one name tagged otherwise never retypes an entity seen once.
+    """
+    counts = entity.type_counts
+    counts[entity_type] = counts.get(entity_type, 0) + 1
+    if counts[entity_type] > counts.get(entity.type, 0):
+        entity.type = entity_type
 
 
 def _keys(local: LocalEntity) -> list[str]:
