@@ -15,9 +15,9 @@ from conftest import EXAMPLES, SEEDS
 from currents.cluster.features import OPEN_END, Features, day_span
 from currents.cluster.grouping import Group, Grouping, GroupingParams
 from currents.cluster.neighbours import semantic_neighbours
-from currents.cluster.stage import _stable_ids, story_label
+from currents.cluster.stage import _event_features, _stable_ids, story_label
 from currents.config import load_config
-from currents.model import Entity
+from currents.model import Entity, Event
 from currents.text.embedding import Embedder, EmbeddingUnavailable, decode, native_bfloat16
 
 
@@ -318,6 +318,29 @@ def test_a_thinly_reported_event_alone_joins_the_story_it_fits_best_at_a_lower_b
     # Two lone events as alike as that do not make a story of their own.
     asides = [event("aside", 0.3, reports=1), event("other", 0.3, reports=1)]
     assert len(_members(grouping.fit(asides))) == 2
+
+
+def test_events_of_one_day_are_grouped_in_an_order_set_by_their_articles_not_their_ids():
+    # An event keeps the id it was first given, so its id depends on which of its articles came
+    # first. `middle` reads as much like `left` as like `right`, and joins whichever is grouped
+    # first: which one that is must not change with the ids.
+    grouping = _event_grouping(threshold=0.5, window_days=None)
+    # Whole numbers: the sums a group keeps as members leave and join stay exact, and so does the tie.
+    shapes = {"left": {"left": 1.0}, "middle": {"left": 1.0, "right": 1.0}, "right": {"right": 1.0}}
+    day = "2024-05-22"
+
+    def partition(ids: dict[str, str]) -> set[frozenset[str]]:
+        events = [
+            Event(ids[name], day, "day", name, [f"article-{name}"], vector={"terms": terms}, first_day=day, last_day=day)
+            for name, terms in shapes.items()
+        ]
+        groups = grouping.fit([_event_features(event) for event in events])
+        name_of = {ids[name]: name for name in shapes}
+        return {frozenset(name_of[member] for member in members) for members in _members(groups)}
+
+    first = partition({"left": "e1", "middle": "e2", "right": "e3"})
+    assert first == {frozenset({"left", "middle"}), frozenset({"right"})}
+    assert partition({"left": "e3", "middle": "e2", "right": "e1"}) == first
 
 
 def test_events_regrouped_apart_get_distinct_ids_never_a_stored_events():

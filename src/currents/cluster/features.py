@@ -50,10 +50,14 @@ class Features:
     embedding: np.ndarray | None = None
     # How many articles the item stands for: 1 for an article, its reports for an event.
     reports: int = 1
+    # What orders items of one first day (None: the id). An event keeps the id it was first given,
+    # and which article came first depends on ingest order: events use their smallest article id.
+    tiebreak: str | None = None
 
     @property
     def sort_key(self) -> tuple:
-        return (self.first_day if self.first_day is not None else math.inf, self.id)
+        """The order items are grouped in: by first day, then by what they are, never by when they came."""
+        return (self.first_day if self.first_day is not None else math.inf, self.tiebreak or self.id)
 
 
 @lru_cache(maxsize=200_000)

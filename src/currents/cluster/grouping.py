@@ -1,10 +1,11 @@
 """One grouping method for both levels: articles into events, events into stories.
 
-Items are visited in a fixed order (by first day, then id), never in input
-order, so shuffling the input cannot change the outcome. Each item joins the
-most similar group within reach or starts one; a second pass then moves every
-item to the group it now fits best (groups formed late can take items from
-groups formed early), which removes most of what visiting order still decides.
+Items are visited in a fixed order (by first day, then by what they are: see
+`Features.sort_key`), never in input order, so shuffling the input cannot
+change the outcome. Each item joins the most similar group within reach or
+starts one; a second pass then moves every item to the group it now fits best
+(groups formed late can take items from groups formed early), which removes
+most of what visiting order still decides.
 Within reach means within the time window, and for an item with bounded days
 only groups that such items date: the stage reopens stored events for those by
 their days, for open-ended and undated ones by shared entities, so a batch

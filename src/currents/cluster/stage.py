@@ -437,6 +437,7 @@ def _event_features(event: Event) -> Features:
     features.first_day = _ordinal(event.first_day)
     features.last_day = _ordinal(event.last_day) if event.last_day else (OPEN_END if event.first_day else None)
     features.reports = len(event.article_ids)
+    features.tiebreak = min(event.article_ids, default=None)
     return features
 
 
