@@ -130,6 +130,17 @@ class Group:
         self.embedding_norm2 = float(self.embedding @ self.embedding)
 
 
+@dataclass
+class _Layout:
+    """One `fit` as it goes: the groups by position, an inverted index from lookup keys to positions,
+    each placed item's position, and each item's nearest items by embedding."""
+
+    near: dict[str, list[str]]
+    groups: list[Group] = field(default_factory=list)
+    index: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    home: dict[str, int] = field(default_factory=dict)
+
+
 def _alone(group: Group) -> bool:
     """A group formed in this run with at most one member: not a thread to join, nor one to keep."""
     return group.id is None and len(group.members) <= 1
@@ -152,23 +163,21 @@ class Grouping:
 
     def fit(self, items: list[Features], seeds: list[Group] = ()) -> list[Group]:
         """Group `items`; they may also join `seeds`, existing groups (with an `id`) summed by the caller."""
-        groups: list[Group] = []
-        index: dict[str, list[int]] = defaultdict(list)
+        layout = _Layout(near=self._near(items))
         for seed in seeds:
-            self._index(index, len(groups), seed)
-            groups.append(seed)
-        near = self._near(items)
-        home: dict[str, int] = {}
-        for item in sorted(items, key=lambda f: f.sort_key):
-            scores = self._scores(item, groups, self._reachable(item, index, home, near))
+            self._index(layout.index, len(layout.groups), seed)
+            layout.groups.append(seed)
+        ordered = sorted(items, key=lambda f: f.sort_key)
+        for item in ordered:
+            scores = self._scores(item, layout.groups, self._reachable(item, layout))
             best = self._pick(scores, self.params.threshold)
             if best is None:
-                best = len(groups)
-                groups.append(Group())
-            self._place(item, best, groups, index, home)
-        self._reassign(items, groups, index, home, near)
-        self._attach_lone_items(items, groups, index, home, near)
-        return [g for g in groups if g.members or g.id is not None]
+                best = len(layout.groups)
+                layout.groups.append(Group())
+            self._place(item, best, layout)
+        self._reassign(ordered, layout)
+        self._attach_lone_items(ordered, layout)
+        return [g for g in layout.groups if g.members or g.id is not None]
 
     def _near(self, items: list[Features]) -> dict[str, list[str]]:
         """Each item's nearest items by embedding (none when embeddings do not count)."""
@@ -177,31 +186,18 @@ class Grouping:
         params = self.params
         return semantic_neighbours(items, params.semantic_neighbours, params.semantic_floor, params.window_days)
 
-    def _reassign(
-        self,
-        items: list[Features],
-        groups: list[Group],
-        index: dict[str, list[int]],
-        home: dict[str, int],
-        near: dict[str, list[str]],
-    ) -> None:
-        for item in sorted(items, key=lambda f: f.sort_key):
-            position = home[item.id]
+    def _reassign(self, ordered: list[Features], layout: _Layout) -> None:
+        groups = layout.groups
+        for item in ordered:
+            position = layout.home[item.id]
             groups[position].leave(item)
-            scores = self._scores(item, groups, self._reachable(item, index, home, near) | {position})
+            scores = self._scores(item, groups, self._reachable(item, layout) | {position})
             best = self._pick(scores, self.params.threshold)
             if best is None or scores[best] <= scores.get(position, 0.0):
                 best = position
-            self._place(item, best, groups, index, home)
+            self._place(item, best, layout)
 
-    def _attach_lone_items(
-        self,
-        items: list[Features],
-        groups: list[Group],
-        index: dict[str, list[int]],
-        home: dict[str, int],
-        near: dict[str, list[str]],
-    ) -> None:
+    def _attach_lone_items(self, ordered: list[Features], layout: _Layout) -> None:
         """Let thinly reported items alone in their group join the established group they fit best.
 
         One threshold cannot serve both ends: an item reported once or twice says little, so its
@@ -210,27 +206,25 @@ class Grouping:
         of two or more items (or a stored one) at the lower `attach_threshold`; two lone items never
         make a group this way, and one reported more often stands as a thread of its own.
         """
-        params = self.params
+        params, groups = self.params, layout.groups
         if not params.attach_max_reports:
             return
-        for item in sorted(items, key=lambda f: f.sort_key):
-            position = home[item.id]
+        for item in ordered:
+            position = layout.home[item.id]
             if item.reports > params.attach_max_reports or not _alone(groups[position]):
                 continue
-            candidates = self._reachable(item, index, home, near) - {position}
+            candidates = self._reachable(item, layout) - {position}
             scores = self._scores(item, groups, {c for c in candidates if not _alone(groups[c])})
             best = self._pick(scores, params.attach_threshold)
             if best is not None:
                 groups[position].leave(item)
-                self._place(item, best, groups, index, home)
+                self._place(item, best, layout)
 
-    def _place(
-        self, item: Features, position: int, groups: list[Group], index: dict[str, list[int]], home: dict[str, int]
-    ) -> None:
+    def _place(self, item: Features, position: int, layout: _Layout) -> None:
         """Put the item in the group at `position` and index that group under its keys."""
-        groups[position].join(item)
-        self._index(index, position, item)
-        home[item.id] = position
+        layout.groups[position].join(item)
+        self._index(layout.index, position, item)
+        layout.home[item.id] = position
 
     def _index(self, index: dict[str, list[int]], position: int, item: Features | Group) -> None:
         for key in self._keys(item):
@@ -248,13 +242,12 @@ class Grouping:
         best = max(scores, key=lambda position: (scores[position], -position), default=None)
         return best if best is not None and scores[best] >= threshold else None
 
-    def _reachable(
-        self, item: Features, index: dict[str, list[int]], home: dict[str, int], near: dict[str, list[str]]
-    ) -> set[int]:
+    def _reachable(self, item: Features, layout: _Layout) -> set[int]:
         """The groups to score the item against: those sharing the most lookup keys with it, and those
         its nearest items by embedding are in now (those placed already)."""
-        nearest = {home[other] for other in near.get(item.id, ()) if other in home}
-        return nearest.union(self._candidates(item, index))
+        home = layout.home
+        nearest = {home[other] for other in layout.near.get(item.id, ()) if other in home}
+        return nearest.union(self._candidates(item, layout.index))
 
     def _scores(self, item: Features, groups: list[Group], positions: set[int]) -> dict[int, float]:
         """The item's score against each candidate group within reach.
