@@ -233,6 +233,49 @@ def test_an_entity_of_a_store_made_before_type_counts_counts_its_stored_links(tm
         store.close()
 
 
+@pytest.mark.parametrize("first", ["city", "club"])
+def test_a_name_tagged_two_ways_is_one_entity_whichever_tag_came_first(store, first):
+    # Articles that share no other entity: waiting for context made the first tag seen decide
+    # whether the other one got an entity of its own.
+    tagged = {
+        "city": [("Liverpool", "GPE"), ("Merseyside", "LOC")],
+        "club": [("Liverpool", "ORG"), ("Anfield", "FAC")],
+        "derby": [("Manchester United", "PERSON"), ("Old Trafford", "FAC")],
+        "table": [("Manchester United", "GPE"), ("Premier League", "ORG")],
+        "chatbot": [("OpenAI", "PERSON"), ("ChatGPT", "PRODUCT")],
+        "funding": [("OpenAI", "ORG"), ("Thrive Capital", "ORG")],
+    }
+    order = ["city", "club"] if first == "city" else ["club", "city"]
+    ids = link_tagged(store, {name: tagged[name] for name in [*order, "derby", "table", "chatbot", "funding"]})
+    assert ids["city"]["Liverpool"] == ids["club"]["Liverpool"]
+    assert ids["derby"]["Manchester United"] == ids["table"]["Manchester United"]
+    assert ids["chatbot"]["OpenAI"] == ids["funding"]["OpenAI"]
+
+
+def test_a_surname_no_article_gave_in_full_is_one_entity_in_articles_sharing_nothing_else(store):
+    # Headlines name leaders by surname alone: each one is not a person of its own.
+    ids = link_tagged(
+        store,
+        {
+            "dissolution": [("Macron", "PERSON"), ("National Assembly", "ORG")],
+            "olympics": [("Macron", "PERSON"), ("Seine", "LOC")],
+            "budget": [("Macron", "PERSON"), ("Senate", "ORG")],
+        },
+    )
+    assert len({names["Macron"] for names in ids.values()}) == 1
+
+
+@pytest.mark.parametrize("first", ["surname", "full"])
+def test_a_surname_and_the_one_full_name_with_it_are_one_person_whichever_came_first(store, first):
+    tagged = {
+        "surname": [("Barnier", "PERSON"), ("National Assembly", "ORG")],
+        "full": [("Michel Barnier", "PERSON"), ("Brexit", "EVENT")],
+    }
+    ids = link_tagged(store, {name: tagged[name] for name in ([first] + [n for n in tagged if n != first])})
+    assert ids["surname"]["Barnier"] == ids["full"]["Michel Barnier"]
+    assert store.get_entity(ids["surname"]["Barnier"]).name == "Michel Barnier"
+
+
 def test_a_name_typed_two_ways_stays_two_entities_without_shared_context_or_when_very_short(store):
     ids = link_tagged(
         store,

@@ -7,27 +7,33 @@ seen for the name ("ORG:icc"), and a person's surname ("PERSON:putin"). A key
 may name several entities; the rules that pick one are:
 
 - a full name links to the entity registered under that exact name;
-- a person's name with a middle name more or less ("George Bush" / "George W.
-  Bush") or a surname-only entity ("Putin") links to it only when the article
-  shares context with it (at least one other canonical entity mentioned in the
-  same articles); a surname-only entity found this way is renamed to the full
-  name. Full names whose first names differ are different people, always;
-- a bare surname ("Putin") links to the person with that surname who shares
-  the most context with the article; with no context, or a tie, it becomes a
-  new surname-only entity, so "Carey" the footballer and "Carey" the reporter
-  are never merged;
+- a full name whose surname only a surname-only entity ("Putin") has takes
+  that entity over, which is renamed to the full name; a person's name with a
+  middle name more or less ("George Bush" / "George W. Bush"), or one of
+  several such candidates, links only when the article shares context with it
+  (at least one other canonical entity mentioned in the same articles). Full
+  names whose first names differ are different people, always;
+- a bare surname ("Putin") links to the one person with that surname; of
+  several, to the one sharing the most context with the article; with no
+  context, or a tie, to the entity known by that surname alone, or it becomes
+  that entity. "Carey" the footballer and "Carey" the reporter are never
+  merged, and headlines naming only "Macron" share one page;
 - an acronym alone ("ICC") links to the one entity registered with it, or,
   when several are, to the one sharing the most context; a long form whose
   acronym names only an acronym-only entity takes that entity over;
-- a name no entity of its type has links to an entity of another type by that
-  name (every name is also registered under a type-free key, "*:openai"), or,
-  one word long, to a person with that surname, when the article shares
-  context with it: spaCy's small model types one name differently from one
-  article to the next ("OpenAI" as ORG, PERSON and GPE; "Barnier" as ORG in a
-  headline), and one name is one page. Not names of one or two letters: "AI"
-  as ORG and as GPE is no one thing;
+- a name no entity of its type has links to the entity of another type by
+  that very name (every name is also registered under a type-free key,
+  "*:openai"): spaCy's small model types one name differently from one article
+  to the next ("OpenAI" as ORG, PERSON and GPE), and one name is one page. A
+  country's name tagged a person ("Jordan"), several such entities, or one
+  word of another type that is a person's surname ("Barnier" as ORG in a
+  headline) link only when the article shares context. Not names of one or
+  two letters: "AI" as ORG and as GPE is no one thing;
 - anything else links to its only candidate, the candidate sharing the most
   context, or a new entity.
+
+Names decide wherever they can: a link that waits for shared context depends on
+which articles came before it, that is on ingest order.
 
 Ids are slugs of the first name seen (text/names.slugify), suffixed when taken,
 and never change. An entity's type is the one most of the names linked to it
@@ -42,7 +48,7 @@ from dataclasses import dataclass
 
 from currents.model import Article, Entity, LocalEntity
 from currents.store import Store
-from currents.text.countries import abbreviation, name_key
+from currents.text.countries import abbreviation, country_for, name_key
 from currents.text.entities import MAX_ACRONYM, PERSON, person_name_tokens, same_name_reordered
 from currents.text.names import slugify
 
@@ -115,10 +121,7 @@ class EntityLinker:
         exact = self._ids_by_key.get(link.keys[0], [])
         if local.type == PERSON:
             return self._choose_person(link, exact, context)
-        chosen = self._best_by_context(exact, context)
-        if chosen is None and exact:
-            placeholders = [i for i in exact if name_key(self._entities[i].name) == name_key(local.name)]
-            chosen = placeholders[0] if placeholders else None
+        chosen = self._best_by_context(exact, context) or self._namesake(exact, local)
         if chosen is None and not exact:
             chosen = self._acronym_entity_to_adopt(link)
         return chosen or self._typed_otherwise(link, context) or self._create(local)
@@ -127,7 +130,14 @@ class EntityLinker:
         local = link.local
         tokens = person_name_tokens(local.name)
         if len(tokens) == 1:
-            return self._best_by_context(exact, context) or self._typed_otherwise(link, context) or self._create(local)
+            sole = exact[0] if len(exact) == 1 else None
+            return (
+                sole
+                or self._best_by_context(exact, context)
+                or self._namesake(exact, local)
+                or self._typed_otherwise(link, context)
+                or self._create(local)
+            )
         chosen = self._best_by_context(exact, context)
         if chosen is None and not exact:
             surname_key = _key(PERSON, tokens[-1])
@@ -136,10 +146,22 @@ class EntityLinker:
                 for i in self._ids_by_key.get(surname_key, [])
                 if _same_person(person_name_tokens(self._entities[i].name), tokens)
             ]
-            chosen = self._best_by_context(variants, context)
-            if chosen is not None and len(person_name_tokens(self._entities[chosen].name)) == 1:
+            if len(variants) == 1 and _is_surname_only(self._entities[variants[0]]):
+                chosen = variants[0]
+            else:
+                chosen = self._best_by_context(variants, context)
+            if chosen is not None and _is_surname_only(self._entities[chosen]):
                 self._rename(chosen, local.name)
         return chosen or self._typed_otherwise(link, context) or self._create(local)
+
+    def _namesake(self, candidates: list[str], local: LocalEntity) -> str | None:
+        """The candidate known by just this name ("Macron", when no article gave a full name), if any.
+
+        Where context picks no candidate, a name goes to the entity that is only that name rather than
+        starting another: each new one would be a page of one article, and which of them later
+        articles joined would depend on which came first.
+        """
+        return next((i for i in candidates if name_key(self._entities[i].name) == name_key(local.name)), None)
 
     def _acronym_entity_to_adopt(self, link: _Link) -> str | None:
         """An acronym-only entity ("ICC") this long form ("International Criminal Court (ICC)") should take over."""
@@ -151,21 +173,27 @@ class EntityLinker:
         return None
 
     def _typed_otherwise(self, link: _Link, context: set[str]) -> str | None:
-        """The entity this name belongs to under another type, if the article shares context with it.
+        """The entity this name belongs to under another type: the one by this very name, else the one
+        the article shares most context with.
 
-        Context is required even with one candidate: a name typed two ways may be two things
-        ("Jordan" the country and a player called Jordan).
+        Context is required even with one candidate there: "Barnier" tagged ORG is Michel Barnier's
+        surname only in an article about him.
         """
         local = link.local
         if len(name_key(local.name).replace(" ", "")) < MIN_TYPED_OTHERWISE:
             return None
-        candidates = {
-            entity_id
-            for key in _other_type_keys(local)
-            for entity_id in self._ids_by_key.get(key, [])
-            if self._entities[entity_id].type != local.type
-        }
-        return self._best_by_context(sorted(candidates), context, always_need_context=True)
+        candidates = sorted(
+            {
+                entity_id
+                for key in _other_type_keys(local)
+                for entity_id in self._ids_by_key.get(key, [])
+                if self._entities[entity_id].type != local.type
+            }
+        )
+        namesakes = [i for i in candidates if _one_thing_however_typed(local, self._entities[i])]
+        if len(namesakes) == 1:
+            return namesakes[0]
+        return self._best_by_context(candidates, context, always_need_context=True)
 
     def _best_by_context(
         self, candidates: list[str], context: set[str], always_need_context: bool = False
@@ -286,8 +314,27 @@ def _other_type_keys(local: LocalEntity) -> list[str]:
     return keys
 
 
+def _one_thing_however_typed(local: LocalEntity, entity: Entity) -> bool:
+    """Whether a name and an entity of another type by that very name are one thing without more evidence.
+
+    They are ("Liverpool" tagged GPE and ORG, "Manchester United" PERSON and GPE, "OpenAI" PERSON in
+    a headline): two things sharing a name are rarer than the tagger's noise. Waiting for shared
+    context made ingest order decide: whichever tag came first got an entity, and the other tag,
+    seen first in an article sharing nothing with it yet, got a second one that later articles of
+    that tag kept joining. Except a country's name tagged a person ("Jordan"): a player called Jordan
+    is no country, so that still needs context.
+    """
+    if name_key(entity.name) != name_key(local.name):
+        return False
+    return PERSON not in (local.type, entity.type) or country_for(local.name) is None
+
+
 def _is_bare_person(local: LocalEntity) -> bool:
     return local.type == PERSON and len(person_name_tokens(local.name)) == 1
+
+
+def _is_surname_only(entity: Entity) -> bool:
+    return len(person_name_tokens(entity.name)) == 1
 
 
 def _is_acronym_only(entity: Entity) -> bool:
@@ -295,7 +342,7 @@ def _is_acronym_only(entity: Entity) -> bool:
 
 
 def _needs_context(entity: Entity) -> bool:
-    """A person is only linked by surname (or name variant) when the article shares context with them."""
+    """A person is linked by a variant of their name ("George W. Bush") only when the article shares context."""
     return entity.type == PERSON
 
 
