@@ -16,6 +16,7 @@ from currents.config import DedupConfig
 from currents.model import Article, DatedFact, LocalEntity
 from currents.store import open_store
 from currents.store.sqlite import _statements, migrations
+from currents.text.countries import name_key
 from currents.text.dedup import fingerprint
 from currents.text.entities import local_entities
 from currents.text.linking import EntityLinker
@@ -38,8 +39,9 @@ FOOTBALLER_CAREY = (
 )
 CAREY_AGAIN = "Carey scored again for Manchester United against Chelsea, and the Premier League title race tightened."
 TEACHER_CAREY = "Carey, a retired teacher from Dublin, said the new library opened on time and under budget."
-# The migration that began counting the types names were tagged with.
+# The migrations that began counting the types names were tagged with, and their spellings.
 TYPE_COUNTS_MIGRATION = 11
+NAME_COUNTS_MIGRATION = 12
 ICC_ONLY = "The ICC said on Tuesday that its judges would hear the case next year."
 
 
@@ -200,29 +202,36 @@ def test_an_entity_has_the_type_most_of_its_names_were_tagged_with_whichever_cam
     assert (entity.type, entity.type_counts) == ("ORG", {"GPE": 1, "ORG": 2})
 
 
-def test_an_entity_of_a_store_made_before_type_counts_counts_its_stored_links(tmp_path):
-    path = tmp_path / "old.db"
+def make_store_before(path, migration: int, entities: list[tuple[str, str, str]], articles: int) -> None:
+    """A store with the schema from before `migration`: `entities` (id, name, type), each named so in
+    each of `articles` stored articles."""
     with sqlite3.connect(path, isolation_level=None) as old:
         for version, _name, sql in migrations():
-            if version < TYPE_COUNTS_MIGRATION:
+            if version < migration:
                 for statement in _statements(sql):
                     old.execute(statement)
                 old.execute(f"PRAGMA user_version={version}")
-        for entity_id, name, kind in (("arsenal", "Arsenal", "GPE"), ("arsene-wenger", "Arsene Wenger", "PERSON")):
+        for entity_id, name, kind in entities:
             old.execute("INSERT INTO entities (id, name, type) VALUES (?, ?, ?)", (entity_id, name, kind))
-            for key in (f"{kind}:{name.lower()}", f"*:{name.lower()}"):
+            for key in (f"{kind}:{name_key(name)}", f"*:{name_key(name)}"):
                 old.execute("INSERT INTO entity_keys (key, entity_id) VALUES (?, ?)", (key, entity_id))
-        for n in range(2):
+        for n in range(articles):
             old.execute(
-                "INSERT INTO articles (id, title, text, format, content_hash) VALUES (?, 'Match', '', 'text', ?)",
+                "INSERT INTO articles (id, title, text, format, content_hash) VALUES (?, 'Old', '', 'text', ?)",
                 (f"old{n}", f"hash{n}"),
             )
-            for entity_id, name in (("arsenal", "Arsenal"), ("arsene-wenger", "Arsene Wenger")):
+            for entity_id, name, _kind in entities:
                 old.execute(
                     "INSERT INTO article_entities (article_id, entity_id, name, surfaces, mentions, first_offset)"
                     " VALUES (?, ?, ?, '[]', 1, 0)",
                     (f"old{n}", entity_id, name),
                 )
+
+
+def test_an_entity_of_a_store_made_before_type_counts_counts_its_stored_links(tmp_path):
+    path = tmp_path / "old.db"
+    entities = [("arsenal", "Arsenal", "GPE"), ("arsene-wenger", "Arsene Wenger", "PERSON")]
+    make_store_before(path, TYPE_COUNTS_MIGRATION, entities, articles=2)
     store = open_store(path)
     try:
         ids = link_tagged(store, {"new": [("Arsenal", "ORG"), ("Arsene Wenger", "PERSON")]})
@@ -274,6 +283,33 @@ def test_a_surname_and_the_one_full_name_with_it_are_one_person_whichever_came_f
     ids = link_tagged(store, {name: tagged[name] for name in ([first] + [n for n in tagged if n != first])})
     assert ids["surname"]["Barnier"] == ids["full"]["Michel Barnier"]
     assert store.get_entity(ids["surname"]["Barnier"]).name == "Michel Barnier"
+
+
+def test_an_entity_of_a_store_made_before_name_counts_keeps_the_spelling_its_stored_links_used(tmp_path):
+    path = tmp_path / "old.db"
+    entities = [("francois-hollande", "François Hollande", "PERSON"), ("france", "France", "GPE")]
+    make_store_before(path, NAME_COUNTS_MIGRATION, entities, articles=2)
+    store = open_store(path)
+    try:
+        ids = link_tagged(store, {"new": [("Francois Hollande", "PERSON"), ("France", "GPE")]})
+        assert ids["new"]["Francois Hollande"] == "francois-hollande"
+        assert store.get_entity("francois-hollande").name == "François Hollande"
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("first", ["François", "Francois"])
+def test_an_entity_is_named_as_most_articles_spell_it_whichever_came_first(store, first):
+    spellings = {"François": ["François Hollande"] * 2, "Francois": ["Francois Hollande"]}
+    names = spellings[first] + spellings["Francois" if first == "François" else "François"]
+    ids = link_tagged(store, {f"speech{n}": [(name, "PERSON"), ("France", "GPE")] for n, name in enumerate(names)})
+    assert store.get_entity(ids["speech0"][names[0]]).name == "François Hollande"
+
+
+@pytest.mark.parametrize("names", [["ISIS", "Isis"], ["Isis", "ISIS"]])
+def test_two_spellings_as_common_name_the_entity_the_same_way_in_either_order(store, names):
+    ids = link_tagged(store, {f"attack{n}": [(name, "ORG"), ("Syria", "GPE")] for n, name in enumerate(names)})
+    assert store.get_entity(ids["attack0"][names[0]]).name == "ISIS"
 
 
 def test_a_name_typed_two_ways_stays_two_entities_without_shared_context_or_when_very_short(store):

@@ -49,6 +49,8 @@ class Entity:
     # How many names linked to it (an article's mentions of one name count once) the tagger gave each
     # type: spaCy types one name differently from one article to the next ("Arsenal" as ORG and GPE).
     type_counts: dict[str, int] = field(default_factory=dict)
+    # How many articles named it in each spelling: its name is the spelling most of them used.
+    name_counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

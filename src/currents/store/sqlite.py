@@ -303,10 +303,17 @@ class SQLiteStore(SQLitePortalReads, Store):
     def save_entity(self, entity: Entity, keys: Iterable[str]) -> None:
         with self.transaction():
             self._db.execute(
-                "INSERT INTO entities (id, name, type, aliases, type_counts) VALUES (?,?,?,?,?)"
+                "INSERT INTO entities (id, name, type, aliases, type_counts, name_counts) VALUES (?,?,?,?,?,?)"
                 " ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type,"
-                " aliases = excluded.aliases, type_counts = excluded.type_counts",
-                (entity.id, entity.name, entity.type, _json(entity.aliases), _json(entity.type_counts)),
+                " aliases = excluded.aliases, type_counts = excluded.type_counts, name_counts = excluded.name_counts",
+                (
+                    entity.id,
+                    entity.name,
+                    entity.type,
+                    _json(entity.aliases),
+                    _json(entity.type_counts),
+                    _json(entity.name_counts),
+                ),
             )
             self._db.executemany(
                 "INSERT OR IGNORE INTO entity_keys (key, entity_id) VALUES (?, ?)",

@@ -293,4 +293,11 @@ def marked_segments(marked: str) -> list[tuple[str, bool]]:
 
 
 def entity_from_row(row: sqlite3.Row) -> Entity:
-    return Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"]), json.loads(row["type_counts"]))
+    return Entity(
+        row["id"],
+        row["name"],
+        row["type"],
+        json.loads(row["aliases"]),
+        json.loads(row["type_counts"]),
+        json.loads(row["name_counts"]),
+    )

@@ -37,7 +37,7 @@ which articles came before it, that is on ingest order.
 
 Ids are slugs of the first name seen (text/names.slugify), suffixed when taken,
 and never change. An entity's type is the one most of the names linked to it
-were tagged with. Entities, keys and context are cached per linker, so a batch
+were tagged with, and its name the spelling of it most articles used. Entities, keys and context are cached per linker, so a batch
 of articles costs one key query per article plus one write per entity it names.
 """
 
@@ -251,6 +251,7 @@ class EntityLinker:
         """Register new keys, surfaces and the type of the linked name on its entity, and write it."""
         entity = self._entities[link.entity_id]
         _count_type(entity, link.local.type)
+        _count_spelling(entity, link.local.name)
         keys = [*link.keys, _any_type_key(link.local)]
         new_keys = [key for key in keys if entity.id not in self._ids_by_key.get(key, [])]
         for key in new_keys:
@@ -277,6 +278,27 @@ def _count_type(entity: Entity, entity_type: str) -> None:
     counts[entity_type] = counts.get(entity_type, 0) + 1
     if counts[entity_type] > counts.get(entity.type, 0):
         entity.type = entity_type
+
+
+def _count_spelling(entity: Entity, name: str) -> None:
+    """Count one more article naming the entity `name`; its name becomes the spelling counted most.
+
+    Only spellings of the name it has count ("Francois Hollande" for "François Hollande", "Isis" for
+    "ISIS"): a surname or an acronym linked to it is no name for its page. On a tie the spelling
+    that keeps more wins (accents, then capitals), then the alphabet: never which article came first.
+    """
+    counts = entity.name_counts
+    counts[name] = counts.get(name, 0) + 1
+    key = name_key(entity.name)
+    spellings = {entity.name, *(spelling for spelling in counts if name_key(spelling) == key)}
+    entity.name = min(spellings, key=lambda spelling: _spelling_order(spelling, counts.get(spelling, 0)))
+
+
+def _spelling_order(spelling: str, count: int) -> tuple[int, int, int, str]:
+    """Sorts the preferred spelling first: most articles, most accents, most capitals, alphabet."""
+    accents = sum(not char.isascii() for char in spelling)
+    capitals = sum(char.isupper() for char in spelling)
+    return -count, -accents, -capitals, spelling
 
 
 def _keys(local: LocalEntity) -> list[str]:
