@@ -9,6 +9,7 @@ address when the store is reopened.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 
 import pytest
 
@@ -202,9 +203,10 @@ def test_an_entity_has_the_type_most_of_its_names_were_tagged_with_whichever_cam
     assert (entity.type, entity.type_counts) == ("ORG", {"GPE": 1, "ORG": 2})
 
 
-def make_store_before(path, migration: int, entities: list[tuple[str, str, str]], articles: int) -> None:
-    """A store with the schema from before `migration`: `entities` (id, name, type), each named so in
-    each of `articles` stored articles."""
+@contextmanager
+def store_made_before(path, migration: int, entities: list[tuple[str, str, str]], articles: int):
+    """A store made with the schema from before `migration`, then opened (and so migrated):
+    `entities` (id, name, type), each named so in each of `articles` stored articles."""
     with sqlite3.connect(path, isolation_level=None) as old:
         for version, _name, sql in migrations():
             if version < migration:
@@ -226,20 +228,20 @@ def make_store_before(path, migration: int, entities: list[tuple[str, str, str]]
                     " VALUES (?, ?, ?, '[]', 1, 0)",
                     (f"old{n}", entity_id, name),
                 )
+    store = open_store(path)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def test_an_entity_of_a_store_made_before_type_counts_counts_its_stored_links(tmp_path):
-    path = tmp_path / "old.db"
     entities = [("arsenal", "Arsenal", "GPE"), ("arsene-wenger", "Arsene Wenger", "PERSON")]
-    make_store_before(path, TYPE_COUNTS_MIGRATION, entities, articles=2)
-    store = open_store(path)
-    try:
+    with store_made_before(tmp_path / "old.db", TYPE_COUNTS_MIGRATION, entities, articles=2) as store:
         ids = link_tagged(store, {"new": [("Arsenal", "ORG"), ("Arsene Wenger", "PERSON")]})
         assert ids["new"]["Arsenal"] == "arsenal"
         # Its two stored links count: one name tagged otherwise does not retype it.
         assert store.get_entity("arsenal").type == "GPE"
-    finally:
-        store.close()
 
 
 @pytest.mark.parametrize("first", ["city", "club"])
@@ -286,16 +288,11 @@ def test_a_surname_and_the_one_full_name_with_it_are_one_person_whichever_came_f
 
 
 def test_an_entity_of_a_store_made_before_name_counts_keeps_the_spelling_its_stored_links_used(tmp_path):
-    path = tmp_path / "old.db"
     entities = [("francois-hollande", "François Hollande", "PERSON"), ("france", "France", "GPE")]
-    make_store_before(path, NAME_COUNTS_MIGRATION, entities, articles=2)
-    store = open_store(path)
-    try:
+    with store_made_before(tmp_path / "old.db", NAME_COUNTS_MIGRATION, entities, articles=2) as store:
         ids = link_tagged(store, {"new": [("Francois Hollande", "PERSON"), ("France", "GPE")]})
         assert ids["new"]["Francois Hollande"] == "francois-hollande"
         assert store.get_entity("francois-hollande").name == "François Hollande"
-    finally:
-        store.close()
 
 
 @pytest.mark.parametrize("first", ["François", "Francois"])

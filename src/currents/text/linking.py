@@ -37,8 +37,9 @@ which articles came before it, that is on ingest order.
 
 Ids are slugs of the first name seen (text/names.slugify), suffixed when taken,
 and never change. An entity's type is the one most of the names linked to it
-were tagged with, and its name the spelling of it most articles used. Entities, keys and context are cached per linker, so a batch
-of articles costs one key query per article plus one write per entity it names.
+were tagged with, and its name the spelling of it most articles used. Entities,
+keys and context are cached per linker, so a batch of articles costs one key
+query per article plus one write per entity it names.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ class EntityLinker:
         exact = self._ids_by_key.get(link.keys[0], [])
         if local.type == PERSON:
             return self._choose_person(link, exact, context)
-        chosen = self._best_by_context(exact, context) or self._namesake(exact, local)
+        chosen = self._best_by_context(exact, context, local) or self._namesake(exact, local)
         if chosen is None and not exact:
             chosen = self._acronym_entity_to_adopt(link)
         return chosen or self._typed_otherwise(link, context) or self._create(local)
@@ -130,15 +131,13 @@ class EntityLinker:
         local = link.local
         tokens = person_name_tokens(local.name)
         if len(tokens) == 1:
-            sole = exact[0] if len(exact) == 1 else None
             return (
-                sole
-                or self._best_by_context(exact, context)
+                self._best_by_context(exact, context, local)
                 or self._namesake(exact, local)
                 or self._typed_otherwise(link, context)
                 or self._create(local)
             )
-        chosen = self._best_by_context(exact, context)
+        chosen = self._best_by_context(exact, context, local)
         if chosen is None and not exact:
             surname_key = _key(PERSON, tokens[-1])
             variants = [
@@ -146,10 +145,7 @@ class EntityLinker:
                 for i in self._ids_by_key.get(surname_key, [])
                 if _same_person(person_name_tokens(self._entities[i].name), tokens)
             ]
-            if len(variants) == 1 and _is_surname_only(self._entities[variants[0]]):
-                chosen = variants[0]
-            else:
-                chosen = self._best_by_context(variants, context)
+            chosen = self._best_by_context(variants, context, local)
             if chosen is not None and _is_surname_only(self._entities[chosen]):
                 self._rename(chosen, local.name)
         return chosen or self._typed_otherwise(link, context) or self._create(local)
@@ -161,7 +157,7 @@ class EntityLinker:
         starting another: each new one would be a page of one article, and which of them later
         articles joined would depend on which came first.
         """
-        return next((i for i in candidates if name_key(self._entities[i].name) == name_key(local.name)), None)
+        return next((i for i in candidates if _same_name(self._entities[i], local)), None)
 
     def _acronym_entity_to_adopt(self, link: _Link) -> str | None:
         """An acronym-only entity ("ICC") this long form ("International Criminal Court (ICC)") should take over."""
@@ -193,14 +189,19 @@ class EntityLinker:
         namesakes = [i for i in candidates if _one_thing_however_typed(local, self._entities[i])]
         if len(namesakes) == 1:
             return namesakes[0]
-        return self._best_by_context(candidates, context, always_need_context=True)
+        return self._best_by_context(candidates, context, local, always_need_context=True)
 
     def _best_by_context(
-        self, candidates: list[str], context: set[str], always_need_context: bool = False
+        self, candidates: list[str], context: set[str], local: LocalEntity, always_need_context: bool = False
     ) -> str | None:
-        """The one candidate sharing the most canonical entities with the article, if it shares enough."""
-        if len(candidates) == 1 and not always_need_context and not _needs_context(self._entities[candidates[0]]):
-            return candidates[0]
+        """The one candidate sharing the most canonical entities with the article, if it shares enough.
+
+        A sole candidate needs none unless `always_need_context`, or it and `local` are two different
+        full names of people (see `_needs_context`).
+        """
+        sole = candidates[0] if len(candidates) == 1 else None
+        if sole and not always_need_context and not _needs_context(self._entities[sole], local):
+            return sole
         scores = sorted(((len(self._context_of(i) & context), i) for i in candidates), reverse=True)
         if not scores or scores[0][0] < MIN_SHARED_CONTEXT:
             return None
@@ -346,13 +347,18 @@ def _one_thing_however_typed(local: LocalEntity, entity: Entity) -> bool:
     that tag kept joining. Except a country's name tagged a person ("Jordan"): a player called Jordan
     is no country, so that still needs context.
     """
-    if name_key(entity.name) != name_key(local.name):
+    if not _same_name(entity, local):
         return False
     return PERSON not in (local.type, entity.type) or country_for(local.name) is None
 
 
 def _is_bare_person(local: LocalEntity) -> bool:
     return local.type == PERSON and len(person_name_tokens(local.name)) == 1
+
+
+def _same_name(entity: Entity, local: LocalEntity) -> bool:
+    """Whether the two spell one name ("François Hollande", "Francois Hollande")."""
+    return name_key(entity.name) == name_key(local.name)
 
 
 def _is_surname_only(entity: Entity) -> bool:
@@ -363,9 +369,15 @@ def _is_acronym_only(entity: Entity) -> bool:
     return entity.type != PERSON and abbreviation(entity.name, MAX_ACRONYM) is not None
 
 
-def _needs_context(entity: Entity) -> bool:
-    """A person is linked by a variant of their name ("George W. Bush") only when the article shares context."""
-    return entity.type == PERSON
+def _needs_context(entity: Entity, local: LocalEntity) -> bool:
+    """Whether a person is linked to the name only when the article shares context: when both are full
+    names, one a variant of the other ("George Bush" / "George W. Bush").
+
+    A surname alone and the one full name with it link outright, whichever of the two is the entity
+    ("Barnier" and Michel Barnier): waiting for context made ingest order decide.
+    """
+    both_full = len(person_name_tokens(local.name)) > 1 and not _is_surname_only(entity)
+    return entity.type == PERSON and both_full
 
 
 def _same_person(known: list[str], seen: list[str]) -> bool:
