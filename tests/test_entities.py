@@ -426,3 +426,12 @@ def test_a_german_article_is_german():
 
 def test_a_headline_is_too_short_to_tell():
     assert detect_language("Russia withdraws from the International Criminal Court") == (None, 0.0)
+
+
+def test_a_person_with_a_number_in_the_name_is_a_model_named_in_full_with_its_maker(nlp):
+    found = entities_of(
+        nlp,
+        "Samsung’s Galaxy S5 sales beat expectations in Seoul. Reviewers liked Galaxy S5 more than Galaxy S4.",
+    )
+    assert not [e for e in found.values() if e.type == "PERSON"]
+    assert "Galaxy S5" not in found and found["Samsung Galaxy S5"].mentions == 2

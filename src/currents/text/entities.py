@@ -12,7 +12,9 @@ this module
   a clause after a spaced dash ("the World Cup - I can go"), titles before a
   person's name ("Russian President Vladimir Putin" is the person "Vladimir
   Putin", and the "Russian" is a mention of Russia); a courtesy title ("Mr
-  Hollande") makes a person whatever the tag;
+  Hollande") makes a person whatever the tag; a name with a number in it is a
+  model's, a PRODUCT even when tagged a person ("Galaxy S5"), and its maker's
+  possessive is part of it ("Samsung’s Galaxy S5" is "Samsung Galaxy S5");
 - reads countries with the country table (text/countries.py): any span that
   names a country, in any spelling, adjective or seat of government, is that
   country, typed GPE;
@@ -64,7 +66,7 @@ from spacy.tokens import Doc, Span
 from currents.model import PERSON_TYPE, PLACE_TYPES, LocalEntity
 from currents.text.countries import MAX_ABBREVIATION, abbreviation, country_for, name_key, regional_adjectives
 from currents.text.nlp import sentences_of, text_of
-from currents.text.spans import MODEL_CODE, Piece, entity_pieces, ministry_forms
+from currents.text.spans import MODEL_CODE, PRODUCT, Piece, entity_pieces, ministry_forms
 
 PERSON, COUNTRY_TYPE, NORP, ORG_TYPE = PERSON_TYPE, "GPE", "NORP", "ORG"
 # Types whose names have acronyms ("ICC", "UNSC", "NATO"); countries have theirs in the country table.
@@ -116,6 +118,7 @@ _LEADING_LOWER_ARTICLE = re.compile(r"^(?:the|an?)\s+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"^\d[\d,./-]*\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_MAKERS_POSSESSIVE = re.compile(r"^(\w[\w.&-]*)['’]s\s+(?=\S)")
 # A dash with spaces around it separates clauses, never the words of one name ("the World Cup - I can go").
 _SPACED_DASH = re.compile(r"\s+[-–—]+\s+")
 _NAME_SPLIT = re.compile(r"[\s-]+")
@@ -338,6 +341,8 @@ def _read(piece: Piece, sentence_start: int) -> list[_Mention]:
     )
     label = PERSON if _HONORIFIC.match(surface) else piece.label
     text = _trim(surface, at_sentence_start, keep_numbers=label == PERSON)
+    if any(char.isdigit() for char in text):
+        text, label = _model_name(text, label)
     if not _looks_like_name(text) or (label == NORP and all(token.tag_ in _COMMON_NOUN_TAGS for token in span)):
         return []  # "Seismologists" capitalised at the start of a sentence is no name
     bracketed = _parenthesised_acronym(span.doc, span.end) if label in ACRONYM_TYPES and " " in text else None
@@ -380,6 +385,13 @@ def _trim(text: str, at_sentence_start: bool, keep_numbers: bool) -> str:
     if text.endswith(".") and text.count(".") == 1:
         text = text[:-1]
     return text
+
+
+def _model_name(text: str, label: str) -> tuple[str, str]:
+    """A name with a number in it names a model or a flight: its maker's possessive is part of its name
+    ("Samsung’s Galaxy S5" is the Samsung Galaxy S5, as other articles write it), and read as a person
+    it is a PRODUCT ("Galaxy S5"): no one's name has a number in it."""
+    return _MAKERS_POSSESSIVE.sub(r"\1 ", text), PRODUCT if label == PERSON else label
 
 
 def _looks_like_name(text: str) -> bool:
@@ -472,8 +484,7 @@ def _retype_persons_words(mentions: list[_Mention]) -> None:
     full_names = [person_name_tokens(m.name) for m in mentions if m.type == PERSON and " " in m.name]
     person_words = {word for tokens in full_names for word in tokens}
     surnames = {tokens[-1] for tokens in full_names}
-    # Names with a number in them are models the model took for people ("Samsung Galaxy S5").
-    first_names = Counter(tokens[0] for tokens in full_names if all(token.isalpha() for token in tokens))
+    first_names = Counter(tokens[0] for tokens in full_names)
     for mention in mentions:
         if mention.person_reading and name_key(mention.person_reading) in person_words:
             mention.name, mention.type, mention.is_country = mention.person_reading, PERSON, False
