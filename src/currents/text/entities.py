@@ -341,7 +341,7 @@ def _read(piece: Piece, sentence_start: int) -> list[_Mention]:
     )
     label = PERSON if _HONORIFIC.match(surface) else piece.label
     text = _trim(surface, at_sentence_start, keep_numbers=label == PERSON)
-    if any(char.isdigit() for char in text):
+    if _is_model_name(text):
         text, label = _model_name(text, label)
     if not _looks_like_name(text) or (label == NORP and all(token.tag_ in _COMMON_NOUN_TAGS for token in span)):
         return []  # "Seismologists" capitalised at the start of a sentence is no name
@@ -387,8 +387,13 @@ def _trim(text: str, at_sentence_start: bool, keep_numbers: bool) -> str:
     return text
 
 
+def _is_model_name(name: str) -> bool:
+    """Whether a name names a model or a flight: it has a number in it ("Galaxy S5", "MH370", "Max 9")."""
+    return any(char.isdigit() for char in name)
+
+
 def _model_name(text: str, label: str) -> tuple[str, str]:
-    """A name with a number in it names a model or a flight: its maker's possessive is part of its name
+    """A model's name and type: its maker's possessive is part of its name
     ("Samsung’s Galaxy S5" is the Samsung Galaxy S5, as other articles write it), and read as a person
     it is a PRODUCT ("Galaxy S5"): no one's name has a number in it."""
     return _MAKERS_POSSESSIVE.sub(r"\1 ", text), PRODUCT if label == PERSON else label
@@ -606,7 +611,7 @@ def _merge_model_names(groups: list[_Group]) -> None:
     by_length = sorted(named, key=lambda g: len(g.name.split()))
     for index, group in enumerate(by_length):
         words = group.name.split()
-        if not any(c.isdigit() for c in group.name):
+        if not _is_model_name(group.name):
             continue
         longer = [g for g in by_length[index + 1 :] if _ends_with_model(g.name.split(), words)]
         if longer:
