@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import random
+import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,9 @@ from currents.cluster.stage import _event_features, _stable_ids, story_label
 from currents.config import load_config
 from currents.model import Entity, Event
 from currents.text.embedding import Embedder, EmbeddingUnavailable, decode, native_bfloat16
+
+# The migration after which a story's context counts articles, not events.
+STORY_ARTICLES_MIGRATION = 13
 
 
 def _partition(app: currents.Currents, level: str) -> set[frozenset[str]]:
@@ -447,6 +452,36 @@ def test_export_lists_events_and_stories_with_their_members(examples_at_once):
     out = io.StringIO()
     examples_at_once.export("articles", out)
     assert all(json.loads(line)["event_id"] for line in out.getvalue().splitlines())
+
+
+def _assert_story_contexts_count_articles(store) -> None:
+    articles = list(store.iter_articles())
+    for story in store.iter_stories():
+        named = Counter(e.entity_id for a in articles if a.story_id == story.id for e in a.entities)
+        assert story.context
+        assert {c.name: c.articles for c in story.context} == {c.name: named[c.id] for c in story.context}
+
+
+def test_a_story_context_counts_the_articles_that_name_each_entity(examples_at_once):
+    _assert_story_contexts_count_articles(examples_at_once.store)
+
+
+def test_a_story_context_stored_with_event_counts_counts_articles_once_migrated(examples_at_once, tmp_path):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(examples_at_once.store.path) as live, sqlite3.connect(path) as old:
+        live.backup(old)
+    with sqlite3.connect(path) as old:
+        # What stores made before kept: how many of the story's events have the entity in their context.
+        old.execute(
+            "UPDATE story_entities SET articles = (SELECT count(*) FROM event_entities ee"
+            " JOIN events e ON e.id = ee.event_id"
+            " WHERE e.story_id = story_entities.story_id AND ee.entity_id = story_entities.entity_id)"
+        )
+        old.execute(f"PRAGMA user_version={STORY_ARTICLES_MIGRATION - 1}")
+    with currents.open(path) as app:
+        _assert_story_contexts_count_articles(app.store)
+        kept = {s.id: {c.id for c in s.context} for s in app.store.iter_stories()}
+    assert kept == {s.id: {c.id for c in s.context} for s in examples_at_once.store.iter_stories()}
 
 
 def test_a_story_label_names_two_different_entities_and_a_phrase_that_adds_to_them():
