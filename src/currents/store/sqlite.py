@@ -555,17 +555,16 @@ class SQLiteStore(SQLitePortalReads, Store):
             self._db.execute(f"UPDATE events SET story_id = ? WHERE id IN ({marks})", [story.id, *chunk])
             self._db.execute(f"UPDATE articles SET story_id = ? WHERE event_id IN ({marks})", [story.id, *chunk])
         # Its context: the entities most of its events have in theirs (a thread is about what recurs),
-        # then those most of its articles name; `articles` counts those articles, as an event's does.
+        # then those with the most articles; `articles` adds up the events' counts (the articles of each
+        # event that name it, where it is in the event's context): summed per event, not recounted per
+        # article, so a story's cost to write grows with its events only, as before.
         self._db.execute("DELETE FROM story_entities WHERE story_id = ?", (story.id,))
         self._db.execute(
             "INSERT INTO story_entities (story_id, entity_id, rank, articles)"
-            " SELECT ?, entity_id, row_number() OVER (ORDER BY events DESC, articles DESC, entity_id) - 1, articles"
-            " FROM (SELECT entity_id, count(*) AS events FROM event_entities"
-            "       WHERE event_id IN (SELECT id FROM events WHERE story_id = ?) GROUP BY entity_id)"
-            " JOIN (SELECT ae.entity_id, count(*) AS articles FROM articles a"
-            "       JOIN article_entities ae ON ae.article_id = a.id WHERE a.story_id = ? GROUP BY ae.entity_id)"
-            " USING (entity_id) ORDER BY events DESC, articles DESC, entity_id LIMIT ?",
-            (story.id, story.id, story.id, context_size),
+            " SELECT ?, entity_id, row_number() OVER (ORDER BY count(*) DESC, sum(articles) DESC, entity_id) - 1,"
+            " sum(articles) FROM event_entities WHERE event_id IN (SELECT id FROM events WHERE story_id = ?)"
+            " GROUP BY entity_id ORDER BY count(*) DESC, sum(articles) DESC, entity_id LIMIT ?",
+            (story.id, story.id, context_size),
         )
         # Its lookup terms: the heaviest of the vector just written.
         self._db.execute("DELETE FROM story_terms WHERE story_id = ?", (story.id,))
