@@ -171,7 +171,11 @@ class Article:
 
 @dataclass
 class ContextEntity:
-    """A canonical entity as it matters to an event or story: how many of its articles name it."""
+    """A canonical entity as it matters to an event or story: how many of its articles name it.
+
+    A story counts the articles of its events that have the entity in their context: an event's
+    passing mention is left out, so that writing a story costs what its events do, not its articles.
+    """
 
     id: str
     name: str
