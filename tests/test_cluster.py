@@ -7,6 +7,7 @@ import json
 import random
 import sqlite3
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -466,15 +467,15 @@ def _assert_story_contexts_count_articles(store) -> None:
         assert {c.name: c.articles for c in story.context} == {c.name: counted[c.id] for c in story.context}
 
 
-def test_a_story_context_counts_the_articles_that_name_each_entity(examples_at_once):
+def test_a_story_context_counts_the_articles_its_events_count_for_each_entity(examples_at_once):
     _assert_story_contexts_count_articles(examples_at_once.store)
 
 
 def test_a_story_context_stored_with_event_counts_counts_articles_once_migrated(examples_at_once, tmp_path):
     path = tmp_path / "old.db"
-    with sqlite3.connect(examples_at_once.store.path) as live, sqlite3.connect(path) as old:
+    with closing(sqlite3.connect(examples_at_once.store.path)) as live, closing(sqlite3.connect(path)) as old:
         live.backup(old)
-    with sqlite3.connect(path) as old:
+    with closing(sqlite3.connect(path, isolation_level=None)) as old:
         # What stores made before kept: how many of the story's events have the entity in their context.
         old.execute(
             "UPDATE story_entities SET articles = (SELECT count(*) FROM event_entities ee"
