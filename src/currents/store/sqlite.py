@@ -555,15 +555,14 @@ class SQLiteStore(SQLitePortalReads, Store):
             self._db.execute(f"UPDATE events SET story_id = ? WHERE id IN ({marks})", [story.id, *chunk])
             self._db.execute(f"UPDATE articles SET story_id = ? WHERE event_id IN ({marks})", [story.id, *chunk])
         # Its context: the entities most of its events have in theirs (a thread is about what recurs),
-        # then those with the most articles; `articles` adds up the events' counts (the articles of each
-        # event that name it, where it is in the event's context): summed per event, not recounted per
-        # article, so a story's cost to write grows with its events only, as before.
+        # then those with most articles, added up from its events' counts (see `ContextEntity`).
         self._db.execute("DELETE FROM story_entities WHERE story_id = ?", (story.id,))
         self._db.execute(
             "INSERT INTO story_entities (story_id, entity_id, rank, articles)"
-            " SELECT ?, entity_id, row_number() OVER (ORDER BY count(*) DESC, sum(articles) DESC, entity_id) - 1,"
-            " sum(articles) FROM event_entities WHERE event_id IN (SELECT id FROM events WHERE story_id = ?)"
-            " GROUP BY entity_id ORDER BY count(*) DESC, sum(articles) DESC, entity_id LIMIT ?",
+            " SELECT ?, entity_id, row_number() OVER (ORDER BY events DESC, articles DESC, entity_id) - 1, articles"
+            " FROM (SELECT entity_id, count(*) AS events, sum(articles) AS articles FROM event_entities"
+            "       WHERE event_id IN (SELECT id FROM events WHERE story_id = ?) GROUP BY entity_id)"
+            " ORDER BY events DESC, articles DESC, entity_id LIMIT ?",
             (story.id, story.id, context_size),
         )
         # Its lookup terms: the heaviest of the vector just written.
