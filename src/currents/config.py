@@ -93,7 +93,7 @@ class ClusterConfig:
     # Title words count this many times as body words.
     title_weight: float = 2.0
     # Words this common carry no topic (wordfreq's Zipf scale: "the" 7.7, "people" 6.25, "court" 5.41).
-    # 5.3 to 5.8 score alike on both dev sets. Higher, everyday words start to count: from 5.9 ("down",
+    # 5.3 to 5.8 score within 0.01 on both dev sets. Higher, everyday words count: from 5.9 ("down",
     # "home") headline F1 rises, but from 6.1 ("said", "back") two seed reports join the Sahel event.
     common_zipf: float = 5.6
     # Entities first named within this many characters of the body (or in the title) weigh double.
