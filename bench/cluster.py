@@ -64,7 +64,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import currents  # noqa: E402
 from currents.cluster.evaluate import ArticleIndex, GoldRow, bcubed  # noqa: E402
-from currents.config import ClusterConfig  # noqa: E402
 from currents.text.embedding import Embedder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,8 +86,7 @@ FLATNESS_STEPS = 3
 THRESHOLDS = [round(0.025 * step, 3) for step in range(4, 40)] + [0.99]
 MIN_CLUSTER_SIZES = (2, 3, 4, 5, 6, 8, 10, 15)
 UMAP_NEIGHBOURS, UMAP_COMPONENTS = 15, 5
-# --sensitivity: the ClusterConfig settings tuned on the dev sets, and the multiples of its default each
-# is tried at.
+# --sensitivity: the cluster settings tuned on the dev sets, and the multiples of its value each is tried at.
 TUNED_SETTINGS = (
     "title_weight", "common_zipf", "lead_entity_chars", "event_term_share", "event_semantic_share",
     "semantic_floor", "event_threshold", "event_window_days", "event_max_days", "story_term_share",
@@ -129,15 +127,17 @@ class BenchSet:
 
 
 def load_wikiref() -> BenchSet:
-    """The 220 WikiRef articles (title line, blank line, body), read as they are; gold = topics (stories)."""
+    """The 220 WikiRef articles, each a whole file; gold = topics (stories)."""
     with open(WIKIREF_LABELS, newline="", encoding="utf-8") as handle:
         topics = {row["file"]: row["topic"] for row in csv.DictReader(handle)}
-    docs = []
-    for name in sorted(topics):
-        path = WIKIREF / name
-        title, _, body = path.read_text(encoding="utf-8", errors="replace").partition("\n")
-        docs.append(Doc(key=name, title=title.strip(), text=body.strip(), path=path))
+    docs = [_file_doc(WIKIREF / name) for name in sorted(topics)]
     return BenchSet("wikiref220", docs, {"story": [topics[doc.key] for doc in docs]})
+
+
+def _file_doc(path: Path) -> Doc:
+    """A whole-file article (title line, blank line, body), read as it is; its key is the file name."""
+    title, _, body = path.read_text(encoding="utf-8", errors="replace").partition("\n")
+    return Doc(key=path.name, title=title.strip(), text=body.strip(), path=path)
 
 
 def load_seeds() -> BenchSet:
@@ -145,10 +145,7 @@ def load_seeds() -> BenchSet:
     the ICC, 004 the Sahel states' 2025 exit; both events are one story."""
     if not SEEDS.is_dir():
         sys.exit(f"seed articles not found at {SEEDS} (the shared corpus lives beside the project)")
-    docs = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        title, _, body = path.read_text(encoding="utf-8", errors="replace").partition("\n")
-        docs.append(Doc(key=path.name, title=title.strip(), text=body.strip(), path=path))
+    docs = [_file_doc(path) for path in sorted(SEEDS.glob("*.txt"))]
     events = ["sahel-2025" if doc.key.startswith("004") else "russia-2016" for doc in docs]
     return BenchSet("seeds", docs, {"event": events, "story": ["icc-withdrawals"] * len(docs)})
 
@@ -561,13 +558,14 @@ def run_sensitivity(sets: list[BenchSet], workdir: Path) -> None:
             enriched = folder / "enriched.db"
             with currents.open(enriched) as app:
                 app.ingest(_write_inputs(bench_set.docs, folder / "inputs"), cluster=False)
+                in_effect = app.config.cluster
             levels = list(bench_set.gold)
             print(f"\n== sensitivity: {bench_set.name}, B-cubed F1 ({', '.join(levels)}) with one setting moved")
             base = _f1_with(enriched, bench_set, {})
             print(f"  {'defaults':<40}" + "".join(f"{f1:8.3f}        " for f1 in base))
             moved = []
             for name in TUNED_SETTINGS:
-                for value, move in _moves(name):
+                for value, move in _moves(name, getattr(in_effect, name)):
                     scores = _f1_with(enriched, bench_set, {name: value})
                     moved.append(scores)
                     cells = "".join(f"{f1:8.3f} ({f1 - b:+.3f})" for f1, b in zip(scores, base, strict=True))
@@ -581,12 +579,12 @@ def run_sensitivity(sets: list[BenchSet], workdir: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _moves(name: str) -> list[tuple[float, str]]:
+def _moves(name: str, default: float) -> list[tuple[float, str]]:
     """The values a setting is tried at, each with how it moved: a quarter down and up, or a log-scale step.
 
-    A whole-number setting (days, sizes) stays whole.
+    `default` is the value in effect (a configuration file may set it). A whole-number setting (days,
+    sizes) stays whole.
     """
-    default = getattr(ClusterConfig(), name)
     if name in LOG_SCALE_STEPS:
         step = LOG_SCALE_STEPS[name]
         return [(default - step, f"-{step:g}"), (default + step, f"+{step:g}")]
