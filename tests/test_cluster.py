@@ -84,6 +84,17 @@ def test_seed_events_share_a_story_and_list_each_other_as_related(seed_store):
     assert story.label
 
 
+def test_seeds_ingested_undated_first_group_as_seeds_ingested_together(seed_store, tmp_path):
+    # The undated reports (000, 002) and the 2025 one (004) form an event; the dated reports that follow
+    # re-analyse 000 and 002, and their event is regrouped with them.
+    files = {path.name[:3]: path for path in SEEDS.glob("*.txt")}
+    with currents.open(tmp_path / "parts.db") as app:
+        for batch in (["000", "004", "002"], ["001", "003"]):
+            app.ingest([files[name] for name in batch])
+        for level in ("event", "story"):
+            assert _partition(app, level) == _partition(seed_store, level)
+
+
 def test_examples_group_into_their_labelled_events_and_stories(examples_at_once):
     # examples/labels.csv: five events in three stories (see examples/README.md).
     assert examples_at_once.store.count_events() == 5

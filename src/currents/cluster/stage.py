@@ -99,7 +99,9 @@ class ClusterStage:
         # One transaction: events, stories and related events are written together or not at all.
         with self.store.transaction():
             old_events = self.store.get_events(self._reopened(pending))
-            members = [article_id for event in old_events for article_id in event.article_ids]
+            # A re-analysed article is both pending and a member of the event it reopens: read it once.
+            pending_ids = {a.id for a in pending}
+            members = [i for event in old_events for i in event.article_ids if i not in pending_ids]
             articles = pending + self.store.articles_for_clustering(members, self.config.lead_chars)
             idf = self._entity_idf(e.entity_id for a in articles for e in a.entities if e.entity_id)
             embeddings = self._embeddings(articles)
