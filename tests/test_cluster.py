@@ -84,12 +84,21 @@ def test_seed_events_share_a_story_and_list_each_other_as_related(seed_store):
     assert story.label
 
 
-def test_seeds_ingested_undated_first_group_as_seeds_ingested_together(seed_store, tmp_path):
-    # The undated reports (000, 002) and the 2025 one (004) form an event; the dated reports that follow
-    # re-analyse 000 and 002, and their event is regrouped with them.
+@pytest.mark.parametrize(
+    "batches",
+    [
+        # The undated reports (000, 002) and the 2025 one (004) come first and form an event, which
+        # a dated report must reopen: it shares entities but not days with them.
+        [["000"], ["004"], ["002"], ["001"], ["003"]],
+        # The dated reports re-analyse 000 and 002, which are then both pending and in the event reopened.
+        [["000", "004", "002"], ["001", "003"]],
+    ],
+    ids=["one-by-one", "undated-first"],
+)
+def test_seeds_ingested_in_parts_group_as_seeds_ingested_together(seed_store, tmp_path, batches):
     files = {path.name[:3]: path for path in SEEDS.glob("*.txt")}
     with currents.open(tmp_path / "parts.db") as app:
-        for batch in (["000", "004", "002"], ["001", "003"]):
+        for batch in batches:
             app.ingest([files[name] for name in batch])
         for level in ("event", "story"):
             assert _partition(app, level) == _partition(seed_store, level)

@@ -119,21 +119,20 @@ class ClusterStage:
     def _reopened(self, pending: list[Article]) -> list[str]:
         window = self.config.event_window_days
         spans = {a.id: day_span(a, window) for a in pending}
-        dated = [span for span in spans.values() if span[0] is not None and span[1] != OPEN_END]
+        is_dated = {a.id: spans[a.id][0] is not None and spans[a.id][1] != OPEN_END for a in pending}
+        dated = [spans[a.id] for a in pending if is_dated[a.id]]
         # A re-analysed article leaves the event it was in: that event is regrouped too.
         reopened = {a.event_id for a in pending if a.event_id}
         if dated:
             first = date.fromordinal(min(s[0] for s in dated) - window).isoformat()
             last = date.fromordinal(max(s[1] for s in dated) + window).isoformat()
             reopened.update(self.store.event_ids_between(first, last))
+            # A stored undated (or open-ended) event may report the same happening: the other half of the rule
+            # below, without which an undated report ingested before the dated ones would keep its own event.
+            named = [e.entity_id for a in pending if is_dated[a.id] for e in a.entities if e.entity_id]
+            reopened.update(self.store.open_event_ids_sharing_entities(named, last, self.config.postings_scanned))
         # Undated (or open-ended) articles may belong anywhere in time: reopen what shares their entities.
-        undated = [
-            e.entity_id
-            for a in pending
-            if spans[a.id][0] is None or spans[a.id][1] == OPEN_END
-            for e in a.entities
-            if e.entity_id
-        ]
+        undated = [e.entity_id for a in pending if not is_dated[a.id] for e in a.entities if e.entity_id]
         if undated:
             shared = self.store.event_ids_sharing_entities(undated, self.config.postings_scanned)
             reopened.update(event_id for event_id, _count in shared)

@@ -127,6 +127,11 @@ class Store(abc.ABC):
         """Events whose days overlap [first_day, last_day] (ISO dates)."""
 
     @abc.abstractmethod
+    def open_event_ids_sharing_entities(self, entity_ids: Iterable[str], until: str, limit: int) -> list[str]:
+        """Events with no last day (undated, or bounded only from below) that start by `until` (an ISO date) or
+        have no first day either, and whose context holds any of `entity_ids`; at most `limit` per entity."""
+
+    @abc.abstractmethod
     def event_ids_sharing_entities(self, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]:
         """Events whose context holds the most of `entity_ids`, with how many each shares, most first.
 

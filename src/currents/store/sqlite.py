@@ -449,6 +449,18 @@ class SQLiteStore(SQLitePortalReads, Store):
         )
         return [row[0] for row in rows]
 
+    def open_event_ids_sharing_entities(self, entity_ids: Iterable[str], until: str, limit: int) -> list[str]:
+        found: set[str] = set()
+        for entity_id in dict.fromkeys(entity_ids):
+            rows = self._db.execute(
+                "SELECT ee.event_id FROM event_entities ee JOIN events e ON e.id = ee.event_id"
+                " WHERE ee.entity_id = ? AND e.last_day IS NULL AND (e.first_day IS NULL OR e.first_day <= ?)"
+                " ORDER BY ee.event_id LIMIT ?",
+                (entity_id, until, limit),
+            )
+            found.update(row[0] for row in rows)
+        return sorted(found)
+
     def event_ids_sharing_entities(self, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]:
         return self._sharing("event_entities", "event_id", entity_ids, limit)
 
