@@ -24,8 +24,9 @@ best peer (goal: +0.05 F1 on every set).
 `ingest(cluster=False)` and cached under --workdir; then, in a fresh process, clustering is timed in
 steps of 10,000 articles in publication order, printing seconds per step, the total and peak memory
 (goals: < 10 min, < 4 GB, flat: the median of the last three steps <= 1.5 x that of the first three).
---shuffle N: the sets ingested in N shuffled orders, in batches, into fresh stores; B-cubed F1 between
-the first run's partition and every other's (goal >= 0.97).
+--shuffle N: the sets ingested in N shuffled orders, in batches, into fresh stores, and the five seeds
+in N orders one file per ingest; B-cubed F1 between the first run's partition and every other's
+(goal >= 0.97).
 --sensitivity: each set, and the seeds, enriched once, then clustered again with each tuned setting at
 0.75x and 1.25x its default (log-scale ones a step either way), printing F1 and its change: how far
 the defaults sit from a cliff (no goal).
@@ -518,10 +519,10 @@ def print_margin(ours: Result | None, peer_results: list[Result]) -> bool:
 
 
 # -- ingest order ----------------------------------------------------------------------------------
-def run_shuffles(sets: list[BenchSet], runs: int, batches: int, workdir: Path) -> bool:
-    """Each set ingested in `runs` orders (the first as given, then shuffled), `batches` ingests each."""
+def run_shuffles(sets: list[tuple[BenchSet, int]], runs: int, workdir: Path) -> bool:
+    """Each set ingested in `runs` orders (the first as given, then shuffled), in its number of ingests."""
     passed = True
-    for bench_set in sets:
+    for bench_set, batches in sets:
         partitions = []
         for run in range(runs):
             docs = list(bench_set.docs)
@@ -937,7 +938,10 @@ def main() -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         passed = run_sets(sets, workdir, with_ours, args.confusions)
         if args.shuffle > 1 and with_ours:
-            passed &= run_shuffles(sets, args.shuffle, args.batches, workdir)
+            seeds = load_seeds()
+            # The seeds one file per ingest: every undated report can come before its dated ones.
+            orders = [(s, args.batches) for s in sets] + [(seeds, len(seeds.docs))]
+            passed &= run_shuffles(orders, args.shuffle, workdir)
         if args.sensitivity and with_ours:
             run_sensitivity([*sets, load_seeds()], workdir)
         if args.scale and with_ours:
