@@ -916,7 +916,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", default="wikiref,headlines", help="comma-separated: wikiref, headlines, or none")
     parser.add_argument("--shuffle", type=int, default=0, metavar="N", help="also ingest each set in N orders")
-    parser.add_argument("--batches", type=int, default=4, help="ingests per order in --shuffle (default 4)")
+    parser.add_argument(
+        "--batches", type=int, default=4, help="ingests per order in --shuffle (default 4; seeds: one per file)"
+    )
     parser.add_argument("--scale", action="store_true", help="time clustering of 100,000 headlines in 10k steps")
     parser.add_argument("--workdir", type=Path, default=None, help="keeps the --scale store between runs")
     parser.add_argument("--no-ours", action="store_true", help="peers only")
@@ -940,7 +942,7 @@ def main() -> int:
         if args.shuffle > 1 and with_ours:
             seeds = load_seeds()
             # The seeds one file per ingest: every undated report can come before its dated ones.
-            orders = [(s, args.batches) for s in sets] + [(seeds, len(seeds.docs))]
+            orders = [(bench_set, args.batches) for bench_set in sets] + [(seeds, len(seeds.docs))]
             passed &= run_shuffles(orders, args.shuffle, workdir)
         if args.sensitivity and with_ours:
             run_sensitivity([*sets, load_seeds()], workdir)
