@@ -103,7 +103,7 @@ class ClusterStage:
             pending_ids = {a.id for a in pending}
             members = [i for event in old_events for i in event.article_ids if i not in pending_ids]
             articles = pending + self.store.articles_for_clustering(members, self.config.lead_chars)
-            idf = self._entity_idf(e.entity_id for a in articles for e in a.entities if e.entity_id)
+            idf = self._entity_idf(_entity_ids(articles))
             embeddings = self._embeddings(articles)
             groups = self.event_grouping.fit([featurize(a, idf, self.config, embeddings.get(a.id)) for a in articles])
             events = self._events(groups, {a.id: a for a in articles}, old_events)
@@ -118,23 +118,23 @@ class ClusterStage:
     # -- which stored events to regroup -------------------------------------
     def _reopened(self, pending: list[Article]) -> list[str]:
         window = self.config.event_window_days
+        limit = self.config.postings_scanned
         spans = {a.id: day_span(a, window) for a in pending}
-        is_dated = {a.id: spans[a.id][0] is not None and spans[a.id][1] != OPEN_END for a in pending}
-        dated = [spans[a.id] for a in pending if is_dated[a.id]]
+        dated = [a for a in pending if spans[a.id][0] is not None and spans[a.id][1] != OPEN_END]
+        dated_ids = {a.id for a in dated}
         # A re-analysed article leaves the event it was in: that event is regrouped too.
         reopened = {a.event_id for a in pending if a.event_id}
         if dated:
-            first = date.fromordinal(min(s[0] for s in dated) - window).isoformat()
-            last = date.fromordinal(max(s[1] for s in dated) + window).isoformat()
+            first = date.fromordinal(min(spans[a.id][0] for a in dated) - window).isoformat()
+            last = date.fromordinal(max(spans[a.id][1] for a in dated) + window).isoformat()
             reopened.update(self.store.event_ids_between(first, last))
             # A stored undated (or open-ended) event may report the same happening: the other half of the rule
             # below, without which an undated report ingested before the dated ones would keep its own event.
-            named = [e.entity_id for a in pending if is_dated[a.id] for e in a.entities if e.entity_id]
-            reopened.update(self.store.open_event_ids_sharing_entities(named, last, self.config.postings_scanned))
+            reopened.update(self.store.open_event_ids_sharing_entities(_entity_ids(dated), last, limit))
         # Undated (or open-ended) articles may belong anywhere in time: reopen what shares their entities.
-        undated = [e.entity_id for a in pending if not is_dated[a.id] for e in a.entities if e.entity_id]
+        undated = [a for a in pending if a.id not in dated_ids]
         if undated:
-            shared = self.store.event_ids_sharing_entities(undated, self.config.postings_scanned)
+            shared = self.store.event_ids_sharing_entities(_entity_ids(undated), limit)
             reopened.update(event_id for event_id, _count in shared)
         return sorted(reopened)
 
@@ -407,6 +407,11 @@ def _new_id(prefix: str, member_ids: list[str], used: set[str]) -> str:
         attempt += 1
         candidate = prefix + hashlib.sha1(f"{'|'.join(member_ids)}#{attempt}".encode()).hexdigest()[:15]
     return candidate
+
+
+def _entity_ids(articles: list[Article]) -> list[str]:
+    """The canonical entities the articles name (an entity left unlinked has none)."""
+    return [e.entity_id for a in articles for e in a.entities if e.entity_id]
 
 
 def _event_date(members: list[Article]) -> tuple[str | None, str | None]:

@@ -450,16 +450,12 @@ class SQLiteStore(SQLitePortalReads, Store):
         return [row[0] for row in rows]
 
     def open_event_ids_sharing_entities(self, entity_ids: Iterable[str], until: str, limit: int) -> list[str]:
-        found: set[str] = set()
-        for entity_id in dict.fromkeys(entity_ids):
-            rows = self._db.execute(
-                "SELECT ee.event_id FROM event_entities ee JOIN events e ON e.id = ee.event_id"
-                " WHERE ee.entity_id = ? AND e.last_day IS NULL AND (e.first_day IS NULL OR e.first_day <= ?)"
-                " ORDER BY ee.event_id LIMIT ?",
-                (entity_id, until, limit),
-            )
-            found.update(row[0] for row in rows)
-        return sorted(found)
+        query = (
+            "SELECT ee.event_id FROM event_entities ee JOIN events e ON e.id = ee.event_id"
+            " WHERE ee.entity_id = ? AND e.last_day IS NULL AND (e.first_day IS NULL OR e.first_day <= ?)"
+            " ORDER BY ee.event_id LIMIT ?"
+        )
+        return sorted(set(self._holders(query, entity_ids, limit, until)))
 
     def event_ids_sharing_entities(self, entity_ids: Iterable[str], limit: int) -> list[tuple[str, int]]:
         return self._sharing("event_entities", "event_id", entity_ids, limit)
@@ -473,16 +469,19 @@ class SQLiteStore(SQLitePortalReads, Store):
     def _sharing(
         self, table: str, column: str, keys: Iterable[str], limit: int, key: str = "entity_id"
     ) -> list[tuple[str, int]]:
-        # At most `limit` holders per key: an entity named everywhere (a country, a league) would
-        # otherwise make one lookup cost as much as the store is large; rare entities, the ones that
-        # say two events are related, are listed whole.
-        shared: Counter[str] = Counter()
-        for value in dict.fromkeys(keys):
-            rows = self._db.execute(
-                f"SELECT {column} FROM {table} WHERE {key} = ? ORDER BY {column} LIMIT ?", (value, limit)
-            )
-            shared.update(row[0] for row in rows)
+        query = f"SELECT {column} FROM {table} WHERE {key} = ? ORDER BY {column} LIMIT ?"
+        shared = Counter(self._holders(query, keys, limit))
         return sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+
+    def _holders(self, query: str, keys: Iterable[str], limit: int, *params: str) -> Iterator[str]:
+        """What `query` lists for each key (its parameters: the key, `params`, then `limit`).
+
+        At most `limit` per key: an entity named everywhere (a country, a league) would otherwise make one
+        lookup cost as much as the store is large; rare entities, the ones that say two events are related,
+        are listed whole.
+        """
+        for value in dict.fromkeys(keys):
+            yield from (row[0] for row in self._db.execute(query, (value, *params, limit)))
 
     def event_context_ids(self, event_ids: Iterable[str]) -> dict[str, list[str]]:
         context: dict[str, list[str]] = {}
